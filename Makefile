@@ -1,0 +1,39 @@
+# DSCP Think Tank workbook. A new user needs two commands:
+#   make pack   create .venv, install, load the bundled sample, build the sample pack
+#   make test   run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PERIOD ?= 2024-25-Q4
+DB     ?= data/dscp.duckdb
+
+.PHONY: install pack load lab test benchmarks clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name dscp --display-name "DSCP Think Tank (Python 3)" >/dev/null
+	touch $@
+
+load: install
+	$(BIN)/dscp load data/sample --db $(DB)
+
+pack: load
+	$(BIN)/dscp build --period $(PERIOD) --db $(DB)
+
+lab: install
+	$(BIN)/jupyter lab notebooks/explore.ipynb
+
+test: install
+	$(BIN)/python -m pytest
+
+benchmarks: install
+	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_indicators.py
+	$(BIN)/python benchmarks/bench_build.py
+
+clean:
+	rm -rf $(VENV) outputs/*/ outputs/index.html $(DB)

@@ -1,0 +1,106 @@
+"""The Think Tank configuration (`data/thinktank.toml`): targets, RAG rules,
+the suppression threshold and benchmarks, with documented defaults.
+
+Looked up in this order: an explicit path, the `DSCP_CONFIG` environment
+variable, `data/thinktank.toml` in the working directory, then the one beside
+the package (the repository's). Absent keys take their defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import ConfigError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PACKAGE_ROOT / "data" / "thinktank.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    suppression_threshold: int = 5
+    targets: dict[str, float] = field(default_factory=dict)
+    benchmark_file: Path | None = None
+    benchmark_area: str = "England"
+    min_points_for_assurance: int = 12
+    osa_green_at_least: float = 80.0
+    osa_amber_at_least: float = 70.0
+    source: Path | None = None
+
+    def benchmarks(self) -> pd.DataFrame:
+        """The benchmark table (`indicator_id, period, area, value, ...`), empty when there is none."""
+        columns = ["indicator_id", "period", "area", "value", "source"]
+        if self.benchmark_file is None or not self.benchmark_file.is_file():
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+        frame = pd.read_csv(self.benchmark_file, dtype={"indicator_id": str, "period": str, "area": str})
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ConfigError(f"{self.benchmark_file}: missing column(s) {', '.join(missing)}")
+        return frame
+
+
+def config_path(explicit: str | Path | None = None) -> Path | None:
+    candidates = [explicit, os.environ.get("DSCP_CONFIG"), Path("data/thinktank.toml"), DEFAULT_CONFIG]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate).resolve()
+    if explicit or os.environ.get("DSCP_CONFIG"):
+        raise ConfigError(f"no configuration file at {explicit or os.environ.get('DSCP_CONFIG')}")
+    return None
+
+
+def _number(table: dict, key: str, default, where: str, kind=float):
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{where}.{key} must be a number, not {value!r}")
+    return kind(value)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read the configuration (defaults for whatever is absent); a bad value is a ConfigError naming the key."""
+    resolved = config_path(path)
+    return _load(resolved)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    suppression = data.get("suppression", {})
+    threshold = _number(suppression, "threshold", 5, "suppression", int)
+    if threshold < 1:
+        raise ConfigError(f"{path}: suppression.threshold must be 1 or more")
+    bench = data.get("benchmarks", {})
+    bench_file = bench.get("file", "benchmarks.csv")
+    rag = data.get("rag", {})
+    osa = rag.get("osa_green_share", {})
+    targets = data.get("targets", {})
+    from .indicators import REGISTRY
+
+    for indicator_id, target in targets.items():
+        REGISTRY.get(indicator_id)  # an unknown id is an error with a suggestion
+        _number(targets, indicator_id, None, "targets")
+    green = _number(osa, "green_at_least", 80, "rag.osa_green_share")
+    amber = _number(osa, "amber_at_least", 70, "rag.osa_green_share")
+    if amber > green:
+        raise ConfigError(f"{path}: rag.osa_green_share.amber_at_least must not exceed green_at_least")
+    return Config(
+        suppression_threshold=threshold,
+        targets={k: float(v) for k, v in targets.items()},
+        benchmark_file=(path.parent / bench_file) if bench_file else None,
+        benchmark_area=str(bench.get("area", "England")),
+        min_points_for_assurance=_number(rag, "min_points_for_assurance", 12, "rag", int),
+        osa_green_at_least=green,
+        osa_amber_at_least=amber,
+        source=path,
+    )

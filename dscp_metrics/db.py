@@ -1,0 +1,50 @@
+"""Opening the DuckDB store for reading.
+
+Readers never take DuckDB's write lock: the store file is attached read-only
+(as `store`) to a private in-memory database, where a reader may keep its own
+temporary tables. A load that swaps in a new store file does not disturb a
+reader that already has the old one open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from .errors import DatabaseError
+
+STORE = "store"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def open_store(db_path: str | Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection with the store at `db_path` attached read-only as `store`."""
+    path = Path(db_path)
+    if not path.is_file():
+        raise DatabaseError(
+            f"no database at {path}: load the extracts first with `dscp load DATA_DIR --db {path}`"
+        )
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    try:
+        con.execute(f"ATTACH {_quote(str(path.resolve()))} AS {STORE} (READ_ONLY)")
+    except duckdb.Error as exc:
+        con.close()
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            raise DatabaseError(
+                f"the database {path} is open for writing by another process (a `dscp load` still running?): {message}"
+            ) from None
+        raise DatabaseError(f"cannot open the database {path}: {message}") from None
+    return con
+
+
+def store_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The names of the tables in the attached store (an extract's table exists once it has been loaded)."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [STORE]
+    ).fetchall()
+    return {name for (name,) in rows}

@@ -1,0 +1,92 @@
+"""Theme `restraint`: use of physical restraint at the secure centre and the injuries it caused."""
+
+from .registry import REGISTRY, Dimension, Indicator
+
+INJURY_LEVEL = Dimension(
+    key="injury_level",
+    sql="CAST(r.injury_level AS VARCHAR)",
+    categories=("1", "2", "3"),
+    labels=(
+        "Level 1: minor, no treatment",
+        "Level 2: medical treatment, not hospital",
+        "Level 3: hospital treatment",
+    ),
+)
+INCIDENTS = "incidents of physical restraint dated in the period"
+INJURIES = INCIDENTS + " with injury level 1, 2 or 3"
+
+REGISTRY.register(
+    Indicator(
+        id="restraint_incidents",
+        title="Incidents of physical restraint",
+        short_title="Restraint incidents",
+        theme="restraint",
+        unit="count",
+        polarity="lower",
+        source="restraint_incidents",
+        definition="The number of incidents of physical restraint in the period.",
+        numerator=INCIDENTS,
+        numerator_sql="count(r.incident_id)",
+        value_label="incidents",
+    ),
+    Indicator(
+        id="restraint_young_people",
+        title="Young people restrained",
+        short_title="Young people restrained",
+        theme="restraint",
+        unit="count",
+        polarity="none",
+        source="restraint_incidents",
+        definition="The number of distinct young people restrained in the period.",
+        numerator="distinct young_person_id among " + INCIDENTS,
+        numerator_sql="count(DISTINCT r.young_person_id)",
+        value_label="young people",
+    ),
+    Indicator(
+        id="restraint_injury_rate",
+        title="Restraint incidents with an injury, % of incidents",
+        short_title="Injury rate",
+        theme="restraint",
+        unit="%",
+        polarity="lower",
+        source="restraint_incidents",
+        definition="The share of restraint incidents in the period in which the young person was injured (injury level 1 or above).",
+        numerator=INJURIES,
+        numerator_sql="count(r.incident_id) FILTER (WHERE r.injury_level >= 1)",
+        denominator=INCIDENTS,
+        denominator_sql="count(r.incident_id)",
+        value_label="% with injury",
+    ),
+    Indicator(
+        id="restraint_injuries",
+        title="Restraint incidents with an injury, by injury level",
+        short_title="Injuries",
+        theme="restraint",
+        unit="count",
+        polarity="lower",
+        source="restraint_incidents",
+        definition="The number of restraint incidents in the period with an injury (level 1 or above), in all and by injury level.",
+        numerator=INJURIES,
+        numerator_sql="count(r.incident_id) FILTER (WHERE r.injury_level >= 1)",
+        breakdowns=(INJURY_LEVEL,),
+        caveats="Every level 3 injury is listed for review in the pack.",
+        value_label="injuries",
+    ),
+    Indicator(
+        id="restraint_injury_level_share",
+        title="Injuries at each level, % of all injuries",
+        short_title="Injury level share",
+        theme="restraint",
+        unit="%",
+        polarity="none",
+        source="restraint_incidents",
+        definition="Of the restraint incidents in the period with an injury, the share at each injury level.",
+        numerator="incidents in the period at the injury level",
+        numerator_sql="count(r.incident_id) FILTER (WHERE r.injury_level >= 1)",
+        denominator=INJURIES,
+        share_within=(),
+        breakdowns=(INJURY_LEVEL,),
+        include_all=False,
+        value_label="% of injuries",
+    ),
+)

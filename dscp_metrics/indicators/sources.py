@@ -1,0 +1,72 @@
+"""The records each indicator counts, one view per extract.
+
+A source view turns a loaded extract into the records an indicator counts,
+with the derived columns the definitions need (for referrals: whether the
+referral is a re-referral, whether a factor was recorded). Each view is
+restricted to the dates a call needs: `{start}`..`{end}` are the earliest first
+day and the latest last day of the windows asked for; `{lookback_start}` is 12
+months before `{start}` for the re-referral look-back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    """An extract as the indicators see it: its table, the date that places a
+    record in a period, and the SQL of its records (with derived columns)."""
+
+    table: str
+    date_column: str
+    records_sql: str
+    needs_lookback: bool = False
+
+
+# A re-referral is a referral whose child has another referral dated on or after
+# (its referral_date minus 12 calendar months) and strictly before its
+# referral_date. "Strictly before" is a whole day earlier: two referrals of one
+# child on the same day are not re-referrals of each other. The latest earlier
+# referral is enough to decide, so one window maximum per child does it; the
+# look-back reads referrals from before the reported period.
+REFERRALS_SQL = """
+SELECT referral_id, child_id, referral_date, source,
+       list_contains(factors, 'domestic_abuse') AS has_domestic_abuse,
+       list_contains(factors, 'exploitation') AS has_exploitation,
+       coalesce(previous_referral_date >= referral_date - INTERVAL 12 MONTH, false) AS is_rereferral
+FROM (
+    SELECT referral_id, child_id, referral_date, source, factors,
+           max(referral_date) OVER (
+               PARTITION BY child_id ORDER BY referral_date
+               RANGE BETWEEN UNBOUNDED PRECEDING AND INTERVAL 1 DAY PRECEDING
+           ) AS previous_referral_date
+    FROM store.csc_referrals
+    WHERE referral_date BETWEEN {lookback_start} AND {end}
+)
+WHERE referral_date BETWEEN {start} AND {end}
+"""
+
+SOURCES: dict[str, Source] = {
+    "csc_referrals": Source("csc_referrals", "referral_date", REFERRALS_SQL, needs_lookback=True),
+    "cevt_referrals": Source(
+        "cevt_referrals",
+        "scored_date",
+        "SELECT * FROM store.cevt_referrals WHERE scored_date BETWEEN {start} AND {end}",
+    ),
+    "restraint_incidents": Source(
+        "restraint_incidents",
+        "incident_date",
+        "SELECT * FROM store.restraint_incidents WHERE incident_date BETWEEN {start} AND {end}",
+    ),
+    "osa_returns": Source(
+        "osa_returns",
+        "assessment_date",
+        "SELECT * FROM store.osa_returns WHERE assessment_date BETWEEN {start} AND {end}",
+    ),
+    "osa_issued": Source(
+        "osa_issued",
+        "issued_date",
+        "SELECT * FROM store.osa_issued WHERE issued_date BETWEEN {start} AND {end}",
+    ),
+}

@@ -1,0 +1,253 @@
+"""UK financial-year periods, as defined in indicators.md ("Periods").
+
+The financial year starts on 1 April. A quarter is written ``2024-25-Q1``
+(Q1 April-June 2024, Q2 July-September 2024, Q3 October-December 2024,
+Q4 January-March 2025); ``2024/25 Q1`` is the same quarter. A financial year
+is written ``2024-25`` and runs from 1 April 2024 to 31 March 2025. A date is
+"in the period" when it falls on or between the period's first and last day.
+"12 months before date d" is d minus 12 calendar months, a day that does not
+exist falling back to the month's last day (29 February -> 28 February).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .errors import PeriodError
+
+ACCEPTED_FORMS = "a quarter like 2024-25-Q1 or '2024/25 Q1', or a financial year like 2024-25"
+
+FIRST_MONTH = 4  # the financial year starts in April
+MONTHS_IN_QUARTER = 3
+MONTHS_IN_YEAR = 12
+QUARTERS_IN_YEAR = 4
+
+_YEAR = r"(?P<first>\d{4})\s*[-/]\s*(?P<second>\d{2})"
+_QUARTER = r"Q\s*(?P<quarter>\d+)"
+_SEPARATOR = r"(?:\s*-\s*|\s+)"
+_PERIOD_FORMS = [
+    re.compile(_YEAR),
+    re.compile(_YEAR + _SEPARATOR + _QUARTER),
+    re.compile(_QUARTER + _SEPARATOR + _YEAR),
+]
+_ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})")
+_UK_DATE = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A quarter (``quarter`` 1-4) or a whole financial year (``quarter`` None).
+
+    ``start_year`` is the calendar year in which the financial year starts:
+    2024 for 2024-25. Periods sort in time order; a year and a quarter of the
+    same year do not compare.
+    """
+
+    start_year: int
+    quarter: int | None = None
+
+    def __post_init__(self) -> None:
+        year, quarter = self.start_year, self.quarter
+        if type(year) is not int or not 1 <= year <= 9998:
+            raise PeriodError(f"{year!r} is not the start year of a financial year (2024 for 2024-25)")
+        if quarter is not None and (type(quarter) is not int or quarter not in (1, 2, 3, 4)):
+            raise PeriodError(f"{quarter!r} is not a quarter: use 1, 2, 3 or 4 (None for a whole year)")
+
+    @property
+    def kind(self) -> str:
+        """``"quarter"`` or ``"year"``."""
+        return "year" if self.quarter is None else "quarter"
+
+    @property
+    def _years(self) -> str:
+        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def code(self) -> str:
+        """The canonical form: ``2024-25-Q1`` for a quarter, ``2024-25`` for a year."""
+        return self._years if self.quarter is None else f"{self._years}-Q{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        """The form used on charts: ``Q1 2024/25`` or ``2024/25``."""
+        years = self._years.replace("-", "/")
+        return years if self.quarter is None else f"Q{self.quarter} {years}"
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def _length_in_months(self) -> int:
+        return MONTHS_IN_YEAR if self.quarter is None else MONTHS_IN_QUARTER
+
+    @property
+    def first_day(self) -> date:
+        """1 April for a year or Q1, 1 July for Q2, 1 October for Q3, 1 January of the next year for Q4."""
+        months_in = 0 if self.quarter is None else (self.quarter - 1) * MONTHS_IN_QUARTER
+        return months_before(date(self.start_year, FIRST_MONTH, 1), -months_in)
+
+    @property
+    def last_day(self) -> date:
+        """The day before the next period starts: 31 March of the next year for a year or Q4."""
+        return months_before(self.first_day, -self._length_in_months) - timedelta(days=1)
+
+    def previous(self) -> Period:
+        """The period just before: Q1 2024-25 -> Q4 2023-24; 2024-25 -> 2023-24."""
+        if self.quarter is None:
+            return Period(self.start_year - 1)
+        if self.quarter == 1:
+            return Period(self.start_year - 1, 4)
+        return Period(self.start_year, self.quarter - 1)
+
+    def year_earlier(self) -> Period:
+        """The same quarter a year earlier, or the previous financial year."""
+        return Period(self.start_year - 1, self.quarter)
+
+    def quarters(self) -> list[Period]:
+        """A year's four quarters in order; a quarter is its own only quarter."""
+        if self.quarter is None:
+            return [Period(self.start_year, q) for q in (1, 2, 3, 4)]
+        return [self]
+
+    def months(self) -> list[date]:
+        """The first day of each calendar month in the period, in order."""
+        return [months_before(self.first_day, -i) for i in range(self._length_in_months)]
+
+    def contains(self, d: date) -> bool:
+        """True when ``d`` is in the period: on or between its first and last day."""
+        return self.first_day <= d <= self.last_day
+
+    def lookback_start(self) -> date:
+        """12 months before the first day: the earliest date a re-referral look-back reaches."""
+        return twelve_months_before(self.first_day)
+
+    def rolling_12_months(self) -> tuple[date, date]:
+        """The 12 months that end on the last day, as (first day, last day) inclusive."""
+        return twelve_months_before(self.last_day + timedelta(days=1)), self.last_day
+
+
+def _not_a_period(text: object, reason: str = "") -> PeriodError:
+    because = f"{reason}; " if reason else ""
+    return PeriodError(f"{text!r} is not a period: {because}use {ACCEPTED_FORMS}")
+
+
+def parse_period(text: str | Period) -> Period:
+    """The period typed as ``text`` (a Period is returned unchanged).
+
+    Accepts ``2024-25-Q1``, ``2024/25 Q1``, ``Q1 2024/25`` and their mixes of
+    ``-``/``/`` and spaces, in any case, and ``2024-25`` or ``2024/25`` for a year.
+    """
+    if isinstance(text, Period):
+        return text
+    if not isinstance(text, str):
+        raise _not_a_period(text)
+    normalised = text.strip().upper()
+    match = next((m for form in _PERIOD_FORMS if (m := form.fullmatch(normalised))), None)
+    if match is None:
+        raise _not_a_period(text)
+    first, second = int(match["first"]), int(match["second"])
+    if (first + 1) % 100 != second:
+        following = f"{(first + 1) % 100:02d}"
+        raise _not_a_period(text, f"a financial year runs into the next, so {first} is followed by {following}")
+    quarter = match.groupdict().get("quarter")
+    if quarter is not None and int(quarter) not in (1, 2, 3, 4):
+        raise _not_a_period(text, f"there is no quarter Q{quarter} (quarters are Q1 to Q4)")
+    return Period(first, None if quarter is None else int(quarter))
+
+
+def parse_periods(texts: str | Period | Iterable[str | Period]) -> list[Period]:
+    """Each period in ``texts``, in the order given, without duplicates.
+
+    A single string may list several periods separated by commas. Every bad
+    entry is reported in one error.
+    """
+    if isinstance(texts, Period):
+        texts = [texts]
+    elif isinstance(texts, str):
+        texts = [part for part in texts.split(",") if part.strip()]
+    periods: list[Period] = []
+    problems: list[str] = []
+    for text in texts:
+        try:
+            period = parse_period(text)
+        except PeriodError as error:
+            problems.append(str(error))
+            continue
+        if period not in periods:
+            periods.append(period)
+    if problems:
+        raise PeriodError("\n".join(problems))
+    return periods
+
+
+def quarter_of(d: date) -> Period:
+    """The quarter containing ``d`` (31 March 2025 is in 2024-25-Q4, 1 April 2025 in 2025-26-Q1)."""
+    months_into_year = (d.month - FIRST_MONTH) % MONTHS_IN_YEAR
+    return Period(year_of(d).start_year, months_into_year // MONTHS_IN_QUARTER + 1)
+
+
+def year_of(d: date) -> Period:
+    """The financial year containing ``d``."""
+    return Period(d.year if d.month >= FIRST_MONTH else d.year - 1)
+
+
+def quarters_between(first: str | Period, last: str | Period) -> list[Period]:
+    """Every quarter from ``first`` to ``last`` inclusive, in order.
+
+    A financial year stands for its quarters: it starts from its Q1 as ``first``
+    and ends at its Q4 as ``last``.
+    """
+    start = parse_period(first).quarters()[0]
+    end = parse_period(last).quarters()[-1]
+    if end < start:
+        raise PeriodError(f"{end} comes before {start}: give the earlier period first")
+    first_index = start.start_year * QUARTERS_IN_YEAR + start.quarter - 1
+    last_index = end.start_year * QUARTERS_IN_YEAR + end.quarter - 1
+    return [
+        Period(index // QUARTERS_IN_YEAR, index % QUARTERS_IN_YEAR + 1)
+        for index in range(first_index, last_index + 1)
+    ]
+
+
+def months_before(d: date, n: int) -> date:
+    """``d`` minus ``n`` calendar months (a negative ``n`` counts forward).
+
+    A day that does not exist in the target month falls back to that month's
+    last day: 29 February 2024 minus 12 months is 28 February 2023, 31 May
+    minus 3 months is 28 (or 29) February.
+    """
+    month_index = d.year * MONTHS_IN_YEAR + (d.month - 1) - n
+    year, month = divmod(month_index, MONTHS_IN_YEAR)
+    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def twelve_months_before(d: date) -> date:
+    """"12 months before date d" as indicators.md defines it: d minus 12 calendar months."""
+    return months_before(d, MONTHS_IN_YEAR)
+
+
+def parse_date(text: str | date) -> date:
+    """One date typed by a user: ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (always day first).
+
+    A date is returned unchanged.
+    """
+    if isinstance(text, date):
+        return text
+    forms = "use YYYY-MM-DD or DD/MM/YYYY (day first)"
+    match = isinstance(text, str) and (_ISO_DATE.fullmatch(text.strip()) or _UK_DATE.fullmatch(text.strip()))
+    if not match:
+        raise PeriodError(f"{text!r} is not a date: {forms}")
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    if year < 1:
+        raise PeriodError(f"{text!r} is not a date: there is no year 0; {forms}")
+    if not 1 <= month <= MONTHS_IN_YEAR:
+        raise PeriodError(f"{text!r} is not a date: there is no month {month}; {forms}")
+    days_in_month = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days_in_month:
+        reason = f"{calendar.month_name[month]} {year} has {days_in_month} days"
+        raise PeriodError(f"{text!r} is not a date: {reason}; {forms}")
+    return date(year, month, day)

@@ -1,0 +1,284 @@
+"""The indicator table: every declared indicator computed for periods, in DuckDB.
+
+One row per indicator, period and breakdown cell, with the columns of
+`indicators.md` ("The indicator table"). Counting runs set-based in DuckDB: for
+each extract, the records falling in each period's window are gathered once
+into a temporary table, then every indicator over that extract is one grouped
+query. A breakdown category with no records still gets its row (0); a `%` with
+a zero denominator has an empty value; an indicator whose extract was never
+loaded has no rows (and is named in the notes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from . import stats
+from .indicators import REGISTRY, SOURCES, Indicator
+from .periods import Period, months_before, parse_periods
+
+COLUMNS = [
+    "indicator_id",
+    "period",
+    "breakdown",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "unit",
+]
+INTERNAL_COLUMNS = ["suppression_group", "is_group_total"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A reporting window: its label in the table and its first and last day."""
+
+    label: str
+    first_day: dt.date
+    last_day: dt.date
+
+    def span(self, kind: str) -> tuple[dt.date, dt.date]:
+        """The dates an indicator of this window kind counts: the window itself,
+        or the 12 months ending on its last day."""
+        if kind == "rolling_12_months":
+            return months_before(self.last_day + dt.timedelta(days=1), 12), self.last_day
+        return self.first_day, self.last_day
+
+
+@dataclass
+class IndicatorTable:
+    """The computed table and what could not be computed."""
+
+    frame: pd.DataFrame
+    missing_sources: dict[str, list[str]] = field(default_factory=dict)
+
+    def notes(self) -> list[str]:
+        """One sentence per extract that was never loaded, naming the indicators left out."""
+        return [
+            f"{source}.csv was never loaded: no rows for {', '.join(ids)}"
+            for source, ids in self.missing_sources.items()
+        ]
+
+
+def windows_for(periods: Iterable[str | Period]) -> list[Window]:
+    return [Window(p.code, p.first_day, p.last_day) for p in parse_periods(periods)]
+
+
+def month_windows(first_month: dt.date, last_month: dt.date) -> list[Window]:
+    """One window per calendar month from `first_month` to `last_month` inclusive, labelled `YYYY-MM`."""
+    windows = []
+    month = first_month.replace(day=1)
+    while month <= last_month:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        windows.append(Window(month.strftime("%Y-%m"), month, following - dt.timedelta(days=1)))
+        month = following
+    return windows
+
+
+def _date(d: dt.date) -> str:
+    return f"DATE '{d.isoformat()}'"
+
+
+def _select_indicators(ids: Sequence[str] | None) -> list[Indicator]:
+    return [REGISTRY.get(i) for i in ids] if ids else list(REGISTRY)
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    windows: Sequence[Window],
+    ids: Sequence[str] | None = None,
+    loaded: set[str] | None = None,
+) -> IndicatorTable:
+    """Compute the indicators (all, or `ids`) for each window on a store connection (see `db.open_store`)."""
+    from .db import store_tables
+
+    indicators = _select_indicators(ids)
+    loaded = store_tables(con) if loaded is None else loaded
+    missing: dict[str, list[str]] = {}
+    ready: list[Indicator] = []
+    for indicator in indicators:
+        absent = [s for s in indicator.sources if s not in loaded]
+        for source in absent:
+            missing.setdefault(source, []).append(indicator.id)
+        if not absent:
+            ready.append(indicator)
+    if not windows or not ready:
+        return IndicatorTable(_empty_frame(), missing)
+
+    _create_window_tables(con, windows, {i.window for i in ready})
+    for source, kind in sorted({(i.source, i.window) for i in ready}):
+        _create_records_table(con, source, kind, windows)
+    parts = [_compute_one(con, indicator, windows) for indicator in ready]
+    return IndicatorTable(pd.concat(parts, ignore_index=True), missing)
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS + INTERNAL_COLUMNS})
+
+
+def _create_window_tables(con, windows: Sequence[Window], kinds: set[str]) -> None:
+    for kind in kinds:
+        rows = ", ".join(
+            f"('{w.label}', {order}, {_date(w.span(kind)[0])}, {_date(w.span(kind)[1])})"
+            for order, w in enumerate(windows)
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE windows_{kind} AS "
+            f"SELECT * FROM (VALUES {rows}) AS w(period, period_order, window_start, window_end)"
+        )
+
+
+def _create_records_table(con, source_name: str, kind: str, windows: Sequence[Window]) -> None:
+    """Gather the source's records that fall in each window (a record may fall in several)."""
+    source = SOURCES[source_name]
+    starts, ends = zip(*(w.span(kind) for w in windows))
+    start, end = min(starts), max(ends)
+    records = source.records_sql.format(
+        start=_date(start), end=_date(end), lookback_start=_date(months_before(start, 12))
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE records_{source_name}_{kind} AS "
+        f"SELECT w.period, r.* FROM windows_{kind} w "
+        f"JOIN ({records}) r ON r.{source.date_column} BETWEEN w.window_start AND w.window_end"
+    )
+
+
+def _indicator_sql(indicator: Indicator) -> str:
+    windows = f"windows_{indicator.window}"
+    records = f"records_{indicator.source}_{indicator.window}"
+    if indicator.denominator_sql:
+        denominator = indicator.denominator_sql
+    elif indicator.denominator_source_sql:
+        denominator = indicator.denominator_source_sql.format(start="w.window_start", end="w.window_end")
+    else:
+        denominator = "NULL::BIGINT"
+    keys = indicator.breakdown_keys()
+    selects = []
+    if indicator.include_all or not indicator.breakdowns:
+        nulls = "".join(f", NULL::VARCHAR AS k_{k}" for k in keys)
+        selects.append(
+            f"SELECT w.period, w.period_order, 0 AS cell, 'all' AS breakdown{nulls}, "
+            f"{indicator.numerator_sql} AS numerator, {denominator} AS denominator "
+            f"FROM {windows} w LEFT JOIN {records} r ON r.period = w.period "
+            f"GROUP BY ALL"
+        )
+    if indicator.breakdowns:
+        cells = list(product(*(d.categories for d in indicator.breakdowns)))
+        values = ", ".join(
+            "(" + ", ".join([str(n + 1), _literal(_breakdown_label(keys, cell))] + [_literal(c) for c in cell]) + ")"
+            for n, cell in enumerate(cells)
+        )
+        cell_columns = ", ".join(["cell", "breakdown"] + [f"k_{k}" for k in keys])
+        join = " AND ".join(f"{d.sql} = c.k_{d.key}" for d in indicator.breakdowns)
+        selects.append(
+            f"SELECT w.period, w.period_order, c.cell, c.breakdown"
+            + "".join(f", c.k_{k}" for k in keys)
+            + f", {indicator.numerator_sql} AS numerator, {denominator} AS denominator "
+            f"FROM {windows} w CROSS JOIN (VALUES {values}) AS c({cell_columns}) "
+            f"LEFT JOIN {records} r ON r.period = w.period AND {join} "
+            f"GROUP BY ALL"
+        )
+    return " UNION ALL ".join(f"({s})" for s in selects) + " ORDER BY period_order, cell"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _breakdown_label(keys: Sequence[str], cell: Sequence[str]) -> str:
+    """`key=value`, two keys joined by `;` (the table's breakdown column)."""
+    return ";".join(f"{k}={v}" for k, v in zip(keys, cell))
+
+
+def _compute_one(con, indicator: Indicator, windows: Sequence[Window]) -> pd.DataFrame:
+    frame = con.execute(_indicator_sql(indicator)).df()
+    # window columns from GROUP BY ALL are not wanted
+    numerator = frame["numerator"].astype("int64").to_numpy()
+    if indicator.share_within is not None:
+        keys = ["period", *(f"k_{k}" for k in indicator.share_within)]
+        denominator = frame.groupby(keys, sort=False, dropna=False)["numerator"].transform("sum").to_numpy()
+    elif indicator.unit == "%":
+        denominator = frame["denominator"].fillna(0).astype("int64").to_numpy()
+    else:
+        denominator = None
+
+    out = pd.DataFrame(
+        {
+            "indicator_id": indicator.id,
+            "period": frame["period"].astype(str).to_numpy(),
+            "breakdown": frame["breakdown"].astype(str).to_numpy(),
+            "numerator": pd.array(numerator, dtype="Int64"),
+        }
+    )
+    if denominator is None:
+        lower, upper = stats.count_interval(numerator)
+        out["denominator"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["value"] = numerator.astype(float)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1) * 100, np.nan)
+        # A proportion's interval needs numerator <= denominator; more returns than
+        # issued (an OSA data problem) keeps its value but has no interval.
+        valid = numerator <= denominator
+        lower, upper = stats.wilson_interval(np.where(valid, numerator, 0), denominator)
+        lower = np.where(valid, np.asarray(lower, dtype=float) * 100, np.nan)
+        upper = np.where(valid, np.asarray(upper, dtype=float) * 100, np.nan)
+        out["denominator"] = pd.array(denominator, dtype="Int64")
+        out["value"] = value
+    out["lower_ci"] = np.asarray(lower, dtype=float)
+    out["upper_ci"] = np.asarray(upper, dtype=float)
+    out["unit"] = indicator.unit
+    out["suppression_group"], out["is_group_total"] = _suppression_groups(indicator, out, frame)
+    return out
+
+
+def _suppression_groups(indicator: Indicator, out: pd.DataFrame, frame: pd.DataFrame):
+    """Rows whose numerators add up to a visible total share a group (see `disclosure`).
+
+    - a breakdown with an `all` row: the cells add up to the `all` row, which is the group's total;
+    - a share of a denominator (`share_within`): the cells sharing the keys add
+      up to their common denominator, and no row is the total.
+    """
+    n = len(out)
+    is_total = np.zeros(n, dtype=bool)
+    if not indicator.breakdowns:
+        return pd.Series([None] * n, dtype="object"), is_total
+    base = indicator.id + "|" + out["period"]
+    if indicator.share_within:
+        for key in indicator.share_within:
+            base = base + "|" + key + "=" + frame[f"k_{key}"].astype(str)
+    is_total = (out["breakdown"] == "all").to_numpy()
+    return base.astype("object"), is_total
+
+
+def indicator_table(
+    con: duckdb.DuckDBPyConnection,
+    periods: Iterable[str | Period],
+    ids: Sequence[str] | None = None,
+) -> IndicatorTable:
+    """The indicator table for periods (quarters or financial years), in the order given."""
+    return compute(con, windows_for(periods), ids)
+
+
+def monthly_table(
+    con: duckdb.DuckDBPyConnection,
+    first_month: dt.date,
+    last_month: dt.date,
+    ids: Sequence[str] | None = None,
+) -> IndicatorTable:
+    """The indicators month by month (period labelled `YYYY-MM`), for SPC charts."""
+    return compute(con, month_windows(first_month, last_month), ids)
+
+
+def public_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with only the columns `indicators.md` defines (internal helpers dropped)."""
+    return frame[COLUMNS]
