@@ -29,6 +29,7 @@ def open_store(db_path: str | Path, threads: int | None = None) -> duckdb.DuckDB
             f"no database at {path}: load the extracts first with `dscp load DATA_DIR --db {path}`"
         )
     con = duckdb.connect(config={"threads": threads} if threads else {})
+    con.execute("SET enable_progress_bar = false")  # it would write into a CSV on stdout
     try:
         con.execute(f"ATTACH {_quote(str(path.resolve()))} AS {STORE} (READ_ONLY)")
     except duckdb.Error as exc:

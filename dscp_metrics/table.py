@@ -117,8 +117,11 @@ def compute(
     _create_window_tables(con, windows, {i.window for i in ready})
     for source, kind in sorted({(i.source, i.window) for i in ready}):
         _create_records_table(con, source, kind, windows)
-    parts = [_compute_one(con, indicator, windows) for indicator in ready]
-    return IndicatorTable(pd.concat(parts, ignore_index=True), missing)
+    raw = pd.concat([_query(con, group) for group in _query_groups(ready)], ignore_index=True)
+    order = {indicator.id: n for n, indicator in enumerate(ready)}
+    raw["indicator_order"] = raw["indicator_id"].map(order)
+    raw = raw.sort_values(["indicator_order", "period_order", "cell"], kind="stable").reset_index(drop=True)
+    return IndicatorTable(_finish(raw, {i.id: i for i in ready}), missing)
 
 
 def _empty_frame() -> pd.DataFrame:
@@ -146,48 +149,111 @@ def _create_records_table(con, source_name: str, kind: str, windows: Sequence[Wi
         start=_date(start), end=_date(end), lookback_start=_date(months_before(start, 12))
     )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE records_{source_name}_{kind} AS "
+        f"CREATE OR REPLACE TEMP VIEW records_{source_name}_{kind} AS "
         f"SELECT w.period, r.* FROM windows_{kind} w "
         f"JOIN ({records}) r ON r.{source.date_column} BETWEEN w.window_start AND w.window_end"
     )
 
 
-def _indicator_sql(indicator: Indicator) -> str:
-    windows = f"windows_{indicator.window}"
-    records = f"records_{indicator.source}_{indicator.window}"
+def _query_groups(indicators: Sequence[Indicator]) -> list[list[Indicator]]:
+    """Indicators computed by one query: every indicator without a breakdown over
+    the same extract and window shares one scan; a breakdown has its own query."""
+    groups: dict[tuple, list[Indicator]] = {}
+    for indicator in indicators:
+        key = (indicator.source, indicator.window) if not indicator.breakdowns else (indicator.id,)
+        groups.setdefault(key, []).append(indicator)
+    return list(groups.values())
+
+
+def _denominator_sql(indicator: Indicator) -> str:
     if indicator.denominator_sql:
-        denominator = indicator.denominator_sql
-    elif indicator.denominator_source_sql:
-        denominator = indicator.denominator_source_sql.format(start="w.window_start", end="w.window_end")
-    else:
-        denominator = "NULL::BIGINT"
-    keys = indicator.breakdown_keys()
+        return indicator.denominator_sql
+    if indicator.denominator_source_sql:
+        return indicator.denominator_source_sql.format(start="w.window_start", end="w.window_end")
+    return "NULL::BIGINT"
+
+
+def _query(con, group: list[Indicator]) -> pd.DataFrame:
+    """Run one query for a group of indicators; one long frame back (a row per indicator, window and cell)."""
+    first = group[0]
+    windows = f"windows_{first.window}"
+    records = f"records_{first.source}_{first.window}"
+    figures = ", ".join(
+        f"{i.numerator_sql} AS n{n}, {_denominator_sql(i)} AS d{n}" for n, i in enumerate(group)
+    )
+    keys = first.breakdown_keys()
     selects = []
-    if indicator.include_all or not indicator.breakdowns:
+    if first.include_all or not first.breakdowns:
         nulls = "".join(f", NULL::VARCHAR AS k_{k}" for k in keys)
         selects.append(
-            f"SELECT w.period, w.period_order, 0 AS cell, 'all' AS breakdown{nulls}, "
-            f"{indicator.numerator_sql} AS numerator, {denominator} AS denominator "
+            f"SELECT w.period, w.period_order, 0 AS cell, 'all' AS breakdown{nulls}, {figures} "
             f"FROM {windows} w LEFT JOIN {records} r ON r.period = w.period "
-            f"GROUP BY ALL"
+            f"GROUP BY w.period, w.period_order, w.window_start, w.window_end"
         )
-    if indicator.breakdowns:
-        cells = list(product(*(d.categories for d in indicator.breakdowns)))
+    if first.breakdowns:
+        cells = list(product(*(d.categories for d in first.breakdowns)))
         values = ", ".join(
             "(" + ", ".join([str(n + 1), _literal(_breakdown_label(keys, cell))] + [_literal(c) for c in cell]) + ")"
             for n, cell in enumerate(cells)
         )
         cell_columns = ", ".join(["cell", "breakdown"] + [f"k_{k}" for k in keys])
-        join = " AND ".join(f"{d.sql} = c.k_{d.key}" for d in indicator.breakdowns)
+        join = " AND ".join(f"{d.sql} = c.k_{d.key}" for d in first.breakdowns)
         selects.append(
             f"SELECT w.period, w.period_order, c.cell, c.breakdown"
             + "".join(f", c.k_{k}" for k in keys)
-            + f", {indicator.numerator_sql} AS numerator, {denominator} AS denominator "
+            + f", {figures} "
             f"FROM {windows} w CROSS JOIN (VALUES {values}) AS c({cell_columns}) "
             f"LEFT JOIN {records} r ON r.period = w.period AND {join} "
             f"GROUP BY ALL"
         )
-    return " UNION ALL ".join(f"({s})" for s in selects) + " ORDER BY period_order, cell"
+    frame = con.execute(" UNION ALL ".join(f"({s})" for s in selects)).df()
+    parts = []
+    for n, indicator in enumerate(group):
+        part = frame[["period", "period_order", "cell", "breakdown", *(f"k_{k}" for k in keys)]].copy()
+        part["indicator_id"] = indicator.id
+        part["numerator"] = frame[f"n{n}"].astype("int64")
+        if indicator.share_within is not None:
+            within = ["period", *(f"k_{k}" for k in indicator.share_within)]
+            part["denominator"] = part.groupby(within, sort=False, dropna=False)["numerator"].transform("sum")
+        elif indicator.unit == "%":
+            part["denominator"] = frame[f"d{n}"].fillna(0).astype("int64")
+        else:
+            part["denominator"] = np.nan
+        part["suppression_group"] = _suppression_groups(indicator, part)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _finish(raw: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.DataFrame:
+    """Values and 95% intervals for every row at once: Wilson for a %, Byar or exact Poisson for a count."""
+    unit = raw["indicator_id"].map(lambda i: indicators[i].unit).to_numpy()
+    is_rate = unit == "%"
+    numerator = raw["numerator"].to_numpy(dtype=np.int64)
+    denominator = raw["denominator"].fillna(0).to_numpy(dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1) * 100, np.nan)
+    # A proportion's interval needs numerator <= denominator; more returns than
+    # issued (an OSA data problem) keeps its value but has no interval.
+    valid = is_rate & (numerator <= denominator)
+    wilson_lower, wilson_upper = stats.wilson_interval(np.where(valid, numerator, 0), np.where(is_rate, denominator, 0))
+    count_lower, count_upper = stats.count_interval(numerator)
+    out = pd.DataFrame(
+        {
+            "indicator_id": raw["indicator_id"].astype(str).to_numpy(),
+            "period": raw["period"].astype(str).to_numpy(),
+            "breakdown": raw["breakdown"].astype(str).to_numpy(),
+            "numerator": pd.array(numerator, dtype="Int64"),
+            "denominator": pd.array(np.where(is_rate, denominator, 0), dtype="Int64"),
+            "value": np.where(is_rate, rate, numerator.astype(float)),
+            "lower_ci": np.where(is_rate, np.where(valid, np.asarray(wilson_lower) * 100, np.nan), count_lower),
+            "upper_ci": np.where(is_rate, np.where(valid, np.asarray(wilson_upper) * 100, np.nan), count_upper),
+            "unit": unit,
+            "suppression_group": raw["suppression_group"].to_numpy(dtype=object),
+            "is_group_total": (raw["suppression_group"].notna() & raw["breakdown"].eq("all")).to_numpy(),
+        }
+    )
+    out.loc[~is_rate, "denominator"] = pd.NA
+    return out
 
 
 def _literal(text: str) -> str:
@@ -199,65 +265,19 @@ def _breakdown_label(keys: Sequence[str], cell: Sequence[str]) -> str:
     return ";".join(f"{k}={v}" for k, v in zip(keys, cell))
 
 
-def _compute_one(con, indicator: Indicator, windows: Sequence[Window]) -> pd.DataFrame:
-    frame = con.execute(_indicator_sql(indicator)).df()
-    # window columns from GROUP BY ALL are not wanted
-    numerator = frame["numerator"].astype("int64").to_numpy()
-    if indicator.share_within is not None:
-        keys = ["period", *(f"k_{k}" for k in indicator.share_within)]
-        denominator = frame.groupby(keys, sort=False, dropna=False)["numerator"].transform("sum").to_numpy()
-    elif indicator.unit == "%":
-        denominator = frame["denominator"].fillna(0).astype("int64").to_numpy()
-    else:
-        denominator = None
-
-    out = pd.DataFrame(
-        {
-            "indicator_id": indicator.id,
-            "period": frame["period"].astype(str).to_numpy(),
-            "breakdown": frame["breakdown"].astype(str).to_numpy(),
-            "numerator": pd.array(numerator, dtype="Int64"),
-        }
-    )
-    if denominator is None:
-        lower, upper = stats.count_interval(numerator)
-        out["denominator"] = pd.array([pd.NA] * len(out), dtype="Int64")
-        out["value"] = numerator.astype(float)
-    else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1) * 100, np.nan)
-        # A proportion's interval needs numerator <= denominator; more returns than
-        # issued (an OSA data problem) keeps its value but has no interval.
-        valid = numerator <= denominator
-        lower, upper = stats.wilson_interval(np.where(valid, numerator, 0), denominator)
-        lower = np.where(valid, np.asarray(lower, dtype=float) * 100, np.nan)
-        upper = np.where(valid, np.asarray(upper, dtype=float) * 100, np.nan)
-        out["denominator"] = pd.array(denominator, dtype="Int64")
-        out["value"] = value
-    out["lower_ci"] = np.asarray(lower, dtype=float)
-    out["upper_ci"] = np.asarray(upper, dtype=float)
-    out["unit"] = indicator.unit
-    out["suppression_group"], out["is_group_total"] = _suppression_groups(indicator, out, frame)
-    return out
-
-
-def _suppression_groups(indicator: Indicator, out: pd.DataFrame, frame: pd.DataFrame):
+def _suppression_groups(indicator: Indicator, part: pd.DataFrame) -> pd.Series:
     """Rows whose numerators add up to a visible total share a group (see `disclosure`).
 
     - a breakdown with an `all` row: the cells add up to the `all` row, which is the group's total;
     - a share of a denominator (`share_within`): the cells sharing the keys add
       up to their common denominator, and no row is the total.
     """
-    n = len(out)
-    is_total = np.zeros(n, dtype=bool)
     if not indicator.breakdowns:
-        return pd.Series([None] * n, dtype="object"), is_total
-    base = indicator.id + "|" + out["period"]
-    if indicator.share_within:
-        for key in indicator.share_within:
-            base = base + "|" + key + "=" + frame[f"k_{key}"].astype(str)
-    is_total = (out["breakdown"] == "all").to_numpy()
-    return base.astype("object"), is_total
+        return pd.Series([None] * len(part), index=part.index, dtype="object")
+    group = indicator.id + "|" + part["period"].astype(str)
+    for key in indicator.share_within or ():
+        group = group + "|" + key + "=" + part[f"k_{key}"].astype(str)
+    return group.astype("object")
 
 
 def indicator_table(

@@ -1,0 +1,153 @@
+"""The built pack in a real browser: Debian's headless Chromium driven by Playwright for Python.
+
+Every request goes through `context.route("**/*")`: the pack itself is served from disk at a fake
+origin, anything else is aborted and recorded. A pack that works offline makes no other request,
+logs no console error, and draws every chart the notebooks made.
+
+Without /usr/bin/chromium (or Playwright) these tests are skipped, except when
+DSCP_REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from dscp_metrics.pack.build import build_packs, pack_path
+from test_pack_build import PERIOD, build_real_pack, fake_db, make_pack_notebooks
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+ORIGIN = "http://pack.invalid"  # never resolved: every request is answered or aborted by the route
+
+pytestmark = pytest.mark.browser
+
+
+def _need_browser():
+    """Playwright's sync API, or skip (fail in CI) when the browser cannot run here."""
+    problem = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        problem, sync_playwright = f"playwright is not installed ({exc})", None
+    if problem is None and not CHROMIUM.is_file():
+        problem = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if problem:
+        if os.environ.get("DSCP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"DSCP_REQUIRE_BROWSER=1 but {problem}")
+        pytest.skip(problem)
+    return sync_playwright
+
+
+def open_offline(html_file: Path, wait_for_charts: int, row_text: str | None = None) -> dict:
+    """Open `html_file` with all network blocked; report requests, errors and what drew."""
+    sync_playwright = _need_browser()
+    body = html_file.read_bytes()
+    page_url = f"{ORIGIN}/{html_file.name}"
+    blocked: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+
+            def route(r):
+                if r.request.url == page_url:
+                    r.fulfill(status=200, body=body, headers={"content-type": "text/html; charset=utf-8"})
+                else:
+                    blocked.append(r.request.url)
+                    r.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+            page.on("requestfailed", lambda r: None if r.url in blocked else errors.append(f"failed: {r.url}"))
+            page.goto(page_url, wait_until="load")
+            chart_divs = page.locator("div.plotly-graph-div").count()
+            if wait_for_charts:
+                page.wait_for_function(
+                    "n => document.querySelectorAll('.plotly-graph-div.js-plotly-plot .main-svg').length >= n",
+                    arg=wait_for_charts, timeout=20_000,
+                )
+            # drawn: plotly took the div over, its SVG has a size, and it holds at least one trace
+            drawn = page.evaluate(
+                "() => [...document.querySelectorAll('div.plotly-graph-div')].filter(d => {"
+                "  const svg = d.querySelector('svg.main-svg');"
+                "  if (!d.classList.contains('js-plotly-plot') || !svg) return false;"
+                "  const box = svg.getBoundingClientRect();"
+                "  return box.width > 0 && box.height > 0 && !!d.querySelector('g.trace, g.slice, g.table');"
+                "}).length"
+            )
+            visible_rows = page.evaluate(
+                "() => [...document.querySelectorAll('tr')]"
+                ".filter(tr => tr.offsetParent !== null && tr.getClientRects().length > 0)"
+                ".map(tr => tr.innerText.replace(/\\s+/g, ' ').trim())"
+            )
+            row_visible = None if row_text is None else any(row_text in row for row in visible_rows)
+            plotly_loaded = page.evaluate("() => typeof window.Plotly === 'object' && !!window.Plotly.newPlot")
+            contents_links = page.evaluate(
+                "() => [...document.querySelectorAll('nav.dscp-contents a')]"
+                ".map(a => !!document.getElementById(a.getAttribute('href').slice(1)))"
+            )
+        finally:
+            browser.close()
+    return {"blocked": blocked, "errors": errors, "chart_divs": chart_divs, "drawn": drawn,
+            "row_visible": row_visible, "visible_rows": visible_rows, "plotly_loaded": plotly_loaded, "contents_links": contents_links}
+
+
+@pytest.fixture(scope="module")
+def throwaway_pack(tmp_path_factory):
+    _need_browser()
+    root = tmp_path_factory.mktemp("browser-pack")
+    charts = make_pack_notebooks(root / "notebooks")
+    out = root / "outputs"
+    result = build_packs([PERIOD], fake_db(root), out_dir=out, notebooks_dir=root / "notebooks",
+                         progress=False, jobs=2, quiet=True)
+    assert result.ok, result.format()
+    return pack_path(out, PERIOD), sum(charts.values())
+
+
+def test_throwaway_pack_opens_offline_and_every_chart_draws(throwaway_pack):
+    html_file, made = throwaway_pack
+    seen = open_offline(html_file, wait_for_charts=made, row_text="Re-referral rate")
+    assert seen["blocked"] == [], "the pack asked the network for something"
+    assert seen["errors"] == []
+    assert seen["plotly_loaded"]
+    assert seen["chart_divs"] == made
+    assert seen["drawn"] == made
+    assert seen["row_visible"] is True
+    assert seen["contents_links"] and all(seen["contents_links"])
+
+
+def test_index_opens_offline(throwaway_pack):
+    html_file, _ = throwaway_pack
+    seen = open_offline(html_file.parent.parent / "index.html", wait_for_charts=0)
+    assert seen["blocked"] == [] and seen["errors"] == []
+
+
+@pytest.mark.slow
+def test_real_sample_pack_opens_offline_and_every_chart_draws(sample_db, tmp_path_factory):
+    from dscp_metrics.indicators import all_indicators
+
+    _need_browser()
+    result, out = build_real_pack(sample_db, tmp_path_factory)
+    assert result.ok, result.format()
+    html_file = pack_path(out, PERIOD)
+    page = html_file.read_text(encoding="utf-8")
+    made = len(re.findall(r'<div id="chart-[^"]*" class="plotly-graph-div"', page))
+    assert made > 0, "the notebooks made no chart"
+    seen = open_offline(html_file, wait_for_charts=made)
+    assert seen["blocked"] == [], seen["blocked"][:5]
+    assert seen["errors"] == []
+    assert seen["chart_divs"] == made and seen["drawn"] == made
+    # the summary table shows each indicator, in a visible row, by its title or short label
+    missing = [ind.id for ind in all_indicators()
+               if not any(ind.title in row or ind.label in row for row in seen["visible_rows"])]
+    assert missing == [], f"indicators with no visible table row: {missing}"
