@@ -65,11 +65,13 @@ def _number(table: dict, key: str, default, where: str, kind=float):
 def load_config(path: str | Path | None = None) -> Config:
     """Read the configuration (defaults for whatever is absent); a bad value is a ConfigError naming the key."""
     resolved = config_path(path)
-    return _load(resolved)
+    stamp = resolved.stat().st_mtime_ns if resolved else None
+    return _load(resolved, stamp)
 
 
 @lru_cache(maxsize=8)
-def _load(path: Path | None) -> Config:
+def _load(path: Path | None, stamp: int | None = None) -> Config:
+    """Parse the file (cached per path and modification time)."""
     if path is None:
         return Config()
     try:

@@ -84,6 +84,7 @@ POINT_NAMES: dict[str, str] = {
     "special_cause_neutral_high": "special cause: high",
     "special_cause_neutral_low": "special cause: low",
 }
+ROLLING_WINDOW_WORDS = "the 12 months ending on the period's last day"
 POLARITY_WORDS: dict[str, str] = {
     "higher": "higher is better",
     "lower": "lower is better",
@@ -490,7 +491,9 @@ def view_figure(table: pd.DataFrame, spec: ViewSpec, target: float | None = None
         return View(_empty_figure(title, message), message, notes)
     rows = table[table["breakdown"] == OVERALL]
     if spec.breakdown != NO_BREAKDOWN:
-        notes.append("The SPC chart reads the overall figure; choose the trend or breakdown chart to see the categories.")
+        notes.append(
+            "The SPC chart reads the overall figure; choose the trend or breakdown chart to see the categories."
+        )
     hidden = int(rows["suppressed"].sum())
     empty = int(np.isnan(_numbers(rows["value"])).sum()) - hidden
     if hidden or empty:
@@ -503,7 +506,8 @@ def view_figure(table: pd.DataFrame, spec: ViewSpec, target: float | None = None
         if empty:
             reasons.append(f"{empty} of the {len(rows)} periods have no value (a denominator of 0)")
         reading = "No SPC limits are drawn: " + "; ".join(reasons) + "."
-        trend = _trend_figure(table[table["breakdown"] == OVERALL], replace(spec, breakdown=NO_BREAKDOWN), indicator, title)
+        overall_spec = replace(spec, breakdown=NO_BREAKDOWN)
+        trend = _trend_figure(table[table["breakdown"] == OVERALL], overall_spec, indicator, title)
         return View(trend, reading, notes)
     figure, summary = _spc_figure(rows, spec, indicator, title, target)
     return View(figure, summary["reading"], notes)
@@ -543,7 +547,7 @@ def definition_card(indicator: Indicator) -> str:
         ("Unit", indicator.unit),
         ("Polarity", POLARITY_WORDS.get(indicator.polarity, indicator.polarity)),
         ("Source", ", ".join(f"{s}.csv" for s in indicator.sources)),
-        ("Period window", "the 12 months ending on the period's last day" if indicator.window == "rolling_12_months" else "the period"),
+        ("Period window", ROLLING_WINDOW_WORDS if indicator.window == "rolling_12_months" else "the period"),
         ("Breakdowns", ", ".join(d.key for d in indicator.breakdowns) or "none"),
         ("Caveats", indicator.caveats or "none"),
     ]  # fmt: skip
@@ -702,7 +706,9 @@ class Explorer:
         chosen = indicator or next((i for _, i in options if REGISTRY.get(i).source in self._ranges), options[0][1])
         REGISTRY.get(chosen)
         wide = {"width": "auto"}
-        self.indicator = widgets.Dropdown(options=options, value=chosen, description="Indicator", layout={"width": "520px"})
+        self.indicator = widgets.Dropdown(
+            options=options, value=chosen, description="Indicator", layout={"width": "520px"}
+        )
         self.chart = widgets.ToggleButtons(
             options=[(label, value) for value, label in CHART_TYPES.items()], value="spc", description="Chart"
         )
@@ -713,7 +719,9 @@ class Explorer:
             options=["-"], index=(0, 0), description="Range", continuous_update=False, layout={"width": "720px"}
         )
         self.breakdown = widgets.Dropdown(options=[("none", NO_BREAKDOWN)], description="Breakdown")
-        self.focus = widgets.Dropdown(options=["-"], description="Period", style={"description_width": "initial"})
+        self.focus = widgets.Dropdown(
+            options=["-"], description="Period (breakdown chart, records)", style={"description_width": "initial"}
+        )
         self.suppress = widgets.Checkbox(value=suppress, description=SUPPRESS_LABEL, indent=False, layout=wide)
         self.restricted_label = widgets.HTML(
             f'<span style="color:#fff;background:{COLOURS["restricted"]};padding:2px 8px;font-weight:bold">'
@@ -797,7 +805,9 @@ class Explorer:
         if key not in self._windows:
             span = indicator_date_range(REGISTRY.get(indicator_id), self._ranges)
             if span is None:  # the extract was never loaded: the data's overall range
-                span = (min(r[0] for r in self._ranges.values()), max(r[1] for r in self._ranges.values())) if self._ranges else None
+                starts = [first for first, _ in self._ranges.values()]
+                ends = [last for _, last in self._ranges.values()]
+                span = (min(starts), max(ends)) if self._ranges else None
             self._windows[key] = data_windows(*span, granularity) if span else []
         return self._windows[key]
 

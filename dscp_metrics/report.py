@@ -307,16 +307,13 @@ class PeriodReport:
         """One row per indicator (its whole figure): the summary table a PLG member scans in a minute."""
         rows = []
         for indicator in self.indicators(theme):
-            figure = self.figure(indicator.id) if self.available(indicator) else None
-            if figure is None:
-                if not self.available(indicator):
-                    rows.append(self._unavailable_row(indicator))
-                    continue
-                # a breakdown-only indicator: summarise its first category
-                first = indicator.breakdowns[0]
-                figure = self.figure(indicator.id, f"{first.key}={first.categories[0]}")
-                if figure is None:
-                    continue
+            if not self.available(indicator):
+                rows.append(self._unavailable_row(indicator))
+                continue
+            figure = self.figure(indicator.id)
+            if figure is None:  # a share of a breakdown (no whole figure): its cells in brief
+                rows.append(self._breakdown_only_row(indicator))
+                continue
             reading = self.spc_reading(indicator.id) or {}
             previous = self.change(indicator.id, self.period.previous(), figure["breakdown"])
             year_ago = self.change(indicator.id, self.period.year_earlier(), figure["breakdown"])
@@ -346,6 +343,21 @@ class PeriodReport:
         """`injury_level=1` as a reader reads it: `Level 1: minor, no treatment`."""
         parts = dict(part.split("=", 1) for part in breakdown.split(";"))
         return " – ".join(d.label(parts[d.key]) for d in indicator.breakdowns if d.key in parts)
+
+    def _breakdown_only_row(self, indicator: Indicator) -> dict:
+        cells = self.breakdown_table(indicator.id)
+        if len(cells) <= 4:
+            value = "; ".join(f"{c}: {v}" for c, v in zip(cells["category"], cells["value"]))
+        else:
+            value = f"By {' and '.join(d.key.replace('_', ' ') for d in indicator.breakdowns)}: see the {indicator.theme_title} section"
+        rag = self.rag(indicator.id, cells["breakdown"].iloc[0]) if len(cells) else None
+        return {
+            "theme": indicator.theme_title, "indicator_id": indicator.id, "indicator": indicator.title,
+            "value": value, "interval": "–", "vs_previous": "–", "vs_year_ago": "–",
+            "spc": "Not charted", "assurance": "No target", "benchmark": "–",
+            "rag": rag.label if rag else "Not rated", "rag_status": rag.status if rag else "not_rated",
+            "rag_basis": rag.basis if rag else "",
+        }
 
     def _unavailable_row(self, indicator: Indicator) -> dict:
         missing = ", ".join(f"{s}.csv" for s in indicator.sources if s not in self.loaded)
@@ -389,6 +401,10 @@ class PeriodReport:
                 questions.append(f"{movement}; {detail}: {ask}")
             elif change.significant and movement:
                 questions.append(f"{movement}, a statistically significant change: what is driving it?")
+            elif movement and not change.suppressed and self._large_move(indicator.id):
+                questions.append(
+                    f"{movement}, a large movement but within normal variation: is it the start of a trend to watch?"
+                )
             rag = self.rag(indicator.id)
             if rag.status == "red":
                 questions.append(f"{name} is rated Red ({rag.basis}): what is the partnership doing about it?")
@@ -406,6 +422,15 @@ class PeriodReport:
                 "is there anything the figures do not show (practice, voice of the child, partners' experience)?"
             )
         return questions
+
+    def _large_move(self, indicator_id: str, threshold: float = 0.25) -> bool:
+        """A change of a quarter or more on the previous period (counts of 10 or more only)."""
+        now, then = self.raw(indicator_id), self.raw(indicator_id, period=self.period.previous())
+        if now is None or then is None or _is_missing(now["value"]) or _is_missing(then["value"]):
+            return False
+        if REGISTRY.get(indicator_id).unit == "count" and max(now["value"], then["value"]) < 10:
+            return False
+        return then["value"] > 0 and abs(now["value"] / then["value"] - 1) >= threshold
 
     # ---------------------------------------------------------------- review
     def level3_review(self) -> tuple[pd.DataFrame | None, str]:

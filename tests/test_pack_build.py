@@ -417,7 +417,7 @@ def test_real_pack_builds_from_the_sample(real_pack):
     assert result.ok, result.format()
     page = read(pack_path(out, PERIOD))
     names = sorted(p.stem for p in REAL_NOTEBOOKS.glob("[0-9]*.ipynb"))
-    sections = re.findall(r'<section class="dscp-section[^"]*" id="section-([^"]+)"', page)
+    sections = re.findall(r"<section\b[^>]*\bdata-notebook=\"([^\"]+)\"", page)
     assert sections == names
     assert len(re.findall(r"<h2\b", page)) >= len(names)
     assert remote_resources(page) == []

@@ -1,6 +1,7 @@
 """The Think Tank indicator set (v1), declared once; see `indicators.md`."""
 
-from . import domestic_abuse, harm_outside_home, osa, restraint  # noqa: F401  (registers the indicators)
+# Imported in the PLG's theme order: the registry's order is the order of every table and menu.
+from . import domestic_abuse, harm_outside_home, restraint, osa  # noqa: F401,I001  (registers the indicators)
 from .registry import POLARITIES, REGISTRY, THEMES, UNITS, Dimension, Indicator, Registry
 from .sources import SOURCES, Source
 

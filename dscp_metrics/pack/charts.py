@@ -95,6 +95,7 @@ _VARIATION_BY_WORDS = {words: key for key, words in VARIATION_WORDS.items()}
 _ASSURANCE_BY_WORDS = {words: key for key, words in ASSURANCE_WORDS.items()}
 
 SPC_HEIGHT = 400
+X_PAD = pd.Timedelta(days=15)  # room for the first and last month's marker
 BAR_ROW_HEIGHT = 34
 BAR_BASE_HEIGHT = 140
 MIN_PUBLISHED_SHARE = 0.5  # chart a monthly series only when at least half its months can be shown
@@ -124,6 +125,7 @@ HOUSE_TEMPLATE = go.layout.Template(
 STYLE = f"""<style>
 .dscp-table {{ border-collapse: collapse; margin: 8px 0 20px; font-size: 0.95rem; }}
 .dscp-table caption {{ caption-side: top; text-align: left; font-weight: bold; padding: 4px 0 6px; color: {TEXT}; }}
+.dscp-table th.dscp-num {{ text-align: right; }}
 .dscp-table th, .dscp-table td {{ border-bottom: 1px solid #8a8a8a; padding: 4px 8px; text-align: left; vertical-align: top; color: {TEXT}; }}
 .dscp-table thead th {{ border-bottom: 2px solid {TEXT}; }}
 .dscp-table td.dscp-num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
@@ -223,7 +225,13 @@ def assurance_badge(words: str | None) -> str:
 
 
 # ----------------------------------------------------------------- tables
-_NUMERIC = re.compile(r"^[▲▼►+\-–]?\s*[-+]?[\d,]+(\.\d+)?%?$")
+_NUMERIC = re.compile(r"^[-+]?[\d,]+(\.\d+)?%?$")
+
+
+def _is_numeric_column(values: pd.Series) -> bool:
+    """A column of figures (right-aligned): every cell a number, `[c]` or missing, at least one number."""
+    texts = [esc(v) for v in values]
+    return any(_NUMERIC.match(t) for t in texts) and all(_NUMERIC.match(t) or t in (SUPPRESSED, "–") for t in texts)
 
 
 def table_html(
@@ -251,7 +259,10 @@ def table_html(
     if missing:
         raise ParameterError(f"the table has no column(s) {', '.join(missing)}")
     rag_columns, html_columns = set(rag_columns), set(html_columns)
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in columns.values())
+    numeric_columns = {c for c in columns if c not in rag_columns | html_columns and _is_numeric_column(frame[c])}
+    head = "".join(
+        f'<th scope="col"{" class=\"dscp-num\"" if c in numeric_columns else ""}>{esc(h)}</th>' for c, h in columns.items()
+    )
     rows, group = [], object()
     for record in frame.to_dict("records"):
         if group_by is not None and record[group_by] != group:
@@ -266,8 +277,7 @@ def table_html(
                 cells.append(f"<td>{value}</td>")
             else:
                 text = esc(value)
-                numeric = _NUMERIC.match(text) or text == SUPPRESSED
-                cells.append(f'<td class="dscp-num">{text}</td>' if numeric else f"<td>{text}</td>")
+                cells.append(f'<td class="dscp-num">{text}</td>' if column in numeric_columns else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<table class="dscp-table"><caption>{esc(caption)}</caption>'
@@ -506,7 +516,7 @@ def _spc_figure(view: SpcView) -> go.Figure:
         )
     fig.update_layout(
         title={"text": html.escape(spc_title(view))},
-        xaxis={"title": {"text": "Month"}, "tickformat": "%b %Y", "range": [x[0], x[-1]] if len(x) > 1 else None},
+        xaxis={"tickformat": "%b %Y", "range": [f"{frame['x'].iloc[0] - X_PAD:%Y-%m-%d}", f"{frame['x'].iloc[-1] + X_PAD:%Y-%m-%d}"]},
         yaxis={"title": {"text": indicator.value_label or unit}, "rangemode": "tozero",
                "ticksuffix": "%" if unit == "%" else ""},
     )
@@ -1016,7 +1026,7 @@ def suppression_html(report: PeriodReport) -> HTML:
         return HTML(note_html(f"No figure for {report.label} needed hiding."))
     cells = summary.groupby("indicator_id", sort=False)["cells"].sum()
     frame = pd.DataFrame({"Indicator": [REGISTRY.get(i).title for i in cells.index],
-                          f"Figures hidden ({SUPPRESSED})": [f"{int(c):,}" for c in cells.to_numpy()]})
+                          f"Figures hidden ({SUPPRESSED})": [f"{int(c):,} figure{'s' if c != 1 else ''}" for c in cells.to_numpy()]})
     return HTML(table_html(frame, f"Figures hidden in the indicator table for {report.label}"))
 
 
