@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         one = build_packs(ONE_PERIOD, db, out_dir=root / "one", jobs=args.jobs, progress=False, quiet=True)
         build_1 = time.perf_counter() - t
+        if not one.ok:
+            print(one.format())
 
         floor_4 = floor_seconds(notebooks * len(FOUR_PERIODS), root / "floor4")
         t = time.perf_counter()

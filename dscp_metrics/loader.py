@@ -224,9 +224,34 @@ def _records_with_csv_module(path: Path, text: str, wanted: list[str]) -> _Recor
     return _Records(header, fields, starts[good], starts[bad], lengths[bad], len(rows))
 
 
+def _arrow_read(data: np.ndarray, names: list[str], positions: list[int], newlines_in_values: bool,
+                invalid_row_handler, longest_record: int) -> pa.Table:
+    """Arrow's CSV parser over the prefixed records: every field as text, nothing guessed."""
+    return pacsv.read_csv(
+        pa.py_buffer(data),
+        read_options=pacsv.ReadOptions(
+            column_names=names, use_threads=True, block_size=max(1 << 20, 2 * longest_record + 64)
+        ),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=newlines_in_values,
+            ignore_empty_lines=False,
+            invalid_row_handler=invalid_row_handler,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: (pa.int64() if name == "_line" else pa.string()) for name in names},
+            include_columns=["_line"] + [f"f{j}" for j in positions],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=False,
+        ),
+    )
+
+
 def _records_fast(path: Path, body: bytes, wanted: list[str]) -> _Records | None:
     """numpy finds the records and their lines, Arrow splits the fields; None when quoting is irregular."""
-    if body and body[-1:] not in (b"\n", b"\r"):
+    if not body.strip(b" \t\r\n"):
+        raise _no_header(path)
+    if body[-1:] not in (b"\n", b"\r"):
         body += b"\n"
     arr = np.frombuffer(body, dtype=np.uint8)
     quotes = np.flatnonzero(arr == _QUOTE)
@@ -292,22 +317,11 @@ def _records_fast(path: Path, body: bytes, wanted: list[str]) -> _Records | None
         return "skip"
 
     names = ["_line"] + [f"f{i}" for i in range(n_fields)]
-    table = pacsv.read_csv(
-        pa.py_buffer(data),
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
-        parse_options=pacsv.ParseOptions(
-            newlines_in_values=len(record_ends) < len(line_ends),
-            ignore_empty_lines=False,
-            invalid_row_handler=wrong_field_count,
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: (pa.int64() if name == "_line" else pa.string()) for name in names},
-            include_columns=["_line"] + [f"f{j}" for j in positions],
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            check_utf8=False,
-        ),
-    )
+    try:
+        table = _arrow_read(data, names, positions, len(record_ends) < len(line_ends), wrong_field_count,
+                            int(lengths.max()))
+    except pa.ArrowInvalid:  # e.g. one record longer than Arrow's block: let the exact reader decide
+        return None
     bad_lines = np.array([b[0] for b in bad], dtype=np.int64)
     order = np.argsort(bad_lines)
     if table.num_rows + len(bad) != len(rows):  # pragma: no cover - the two splits disagree: trust the slow reader
@@ -613,15 +627,18 @@ LOAD_LOG_DDL = (
 
 def _replace_source(con: duckdb.DuckDBPyConnection, source: str, v: _Validated | None,
                     load_date: date, loaded_at: datetime) -> None:
-    """Replace one source's table, rejects and load_log row (`v` None: its file was unusable)."""
+    """Replace one source's table, rejects and load_log row.
+
+    `v` None: its file was unusable. Nothing is lost then: the source keeps what
+    an earlier load gave it (the command names the file and exits non-zero; the
+    pack's data-quality section shows the dates that data covers).
+    """
+    if v is None:
+        return
     extract = EXTRACTS[source]
     con.execute(f'DROP TABLE IF EXISTS "{source}"')
     con.execute("DELETE FROM rejects WHERE source = ?", [source])
     con.execute("DELETE FROM load_log WHERE source = ?", [source])
-    if v is None:
-        # The file was in the folder but could not be read: its old rows are not
-        # kept under the new quarter's name, so the pack says "not supplied".
-        return
     con.execute(extract.create_table_sql())
     accepted = v.accepted
     con.register("accepted_rows", accepted)

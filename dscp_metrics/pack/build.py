@@ -60,7 +60,7 @@ KERNEL_NAME = "dscp"
 KERNEL_DISPLAY_NAME = "DSCP Think Tank (Python 3)"
 KERNEL_START_TIMEOUT_S = 60
 CELL_TIMEOUT_S = 600  # one cell; a pack cell taking ten minutes is a bug, not a slow query
-KERNEL_LOG_LEVEL_ARG = "--IPKernelApp.log_level=ERROR"
+KERNEL_LOG_LEVEL_ARG = "--IPKernelApp.log_level=CRITICAL"
 KERNEL_START_ATTEMPTS = 2  # a kernel that fails to start is retried once (ZMQ port races)
 
 DEFAULT_PARTNERSHIP = "Durham Safeguarding Children Partnership"
@@ -348,7 +348,7 @@ def _run_notebook(task: _Task) -> NotebookResult:
                 # the kernel's working directory, without papermill's process-wide chdir (threads)
                 resources={"metadata": {"path": str(REPO_ROOT)}},
                 kernel_manager_class=_kernel_manager_class(env),
-                # ipykernel's start-up warnings (e.g. "running over TCP without encryption" for a
+                # ipykernel's own log (e.g. "running over TCP without encryption" for a
                 # kernel on this machine's loopback) mean nothing to the person building the pack
                 extra_arguments=[KERNEL_LOG_LEVEL_ARG],
             )

@@ -123,13 +123,13 @@ HOUSE_TEMPLATE = go.layout.Template(
 )
 
 STYLE = f"""<style>
-.dscp-table {{ border-collapse: collapse; margin: 8px 0 20px; font-size: 0.95rem; }}
-.dscp-table caption {{ caption-side: top; text-align: left; font-weight: bold; padding: 4px 0 6px; color: {TEXT}; }}
-.dscp-table th.dscp-num {{ text-align: right; }}
-.dscp-table th, .dscp-table td {{ border-bottom: 1px solid #8a8a8a; padding: 4px 8px; text-align: left; vertical-align: top; color: {TEXT}; }}
-.dscp-table thead th {{ border-bottom: 2px solid {TEXT}; }}
-.dscp-table td.dscp-num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
-.dscp-table tr.dscp-group th {{ background: #f3f3f3; padding-top: 8px; }}
+/* the class is doubled to outrank JupyterLab's `:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td` (right-aligned) */
+.dscp-table.dscp-table {{ border-collapse: collapse; margin: 8px 0 20px; font-size: 0.95rem; }}
+.dscp-table.dscp-table caption {{ caption-side: top; text-align: left; font-weight: bold; padding: 4px 0 6px; color: {TEXT}; }}
+.dscp-table.dscp-table th, .dscp-table.dscp-table td {{ border-bottom: 1px solid #8a8a8a; padding: 4px 8px; text-align: left; vertical-align: top; color: {TEXT}; }}
+.dscp-table.dscp-table thead th {{ border-bottom: 2px solid {TEXT}; }}
+.dscp-table.dscp-table .dscp-num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.dscp-table.dscp-table tr.dscp-group th {{ background: #f3f3f3; padding-top: 8px; }}
 .dscp-rag, .dscp-icon {{ font-weight: bold; white-space: nowrap; }}
 .dscp-rag-green {{ color: {RAG_TEXT["green"]}; }} .dscp-rag-amber {{ color: {RAG_TEXT["amber"]}; }}
 .dscp-rag-red {{ color: {RAG_TEXT["red"]}; }} .dscp-rag-not_rated {{ color: {RAG_TEXT["not_rated"]}; font-weight: normal; }}
@@ -143,7 +143,7 @@ STYLE = f"""<style>
 .dscp-commentary {{ border-left: 4px solid {IMPROVEMENT}; padding: 2px 12px; margin: 12px 0; }}
 .dscp-definition dt {{ font-weight: bold; margin-top: 4px; }}
 .dscp-definition dd {{ margin: 0 0 4px 1.5em; }}
-@media print {{ .dscp-table {{ font-size: 9pt; }} .dscp-chart {{ page-break-inside: avoid; }} }}
+@media print {{ .dscp-table.dscp-table {{ font-size: 9pt; }} .dscp-chart {{ page-break-inside: avoid; }} }}
 </style>"""
 
 # Charts emitted by this process (a kernel runs one notebook): the stable ids, for the build's manifest.
@@ -260,8 +260,9 @@ def table_html(
         raise ParameterError(f"the table has no column(s) {', '.join(missing)}")
     rag_columns, html_columns = set(rag_columns), set(html_columns)
     numeric_columns = {c for c in columns if c not in rag_columns | html_columns and _is_numeric_column(frame[c])}
+    num_class = ' class="dscp-num"'
     head = "".join(
-        f'<th scope="col"{" class=\"dscp-num\"" if c in numeric_columns else ""}>{esc(h)}</th>' for c, h in columns.items()
+        f'<th scope="col"{num_class if c in numeric_columns else ""}>{esc(h)}</th>' for c, h in columns.items()
     )
     rows, group = [], object()
     for record in frame.to_dict("records"):
@@ -517,7 +518,7 @@ def _spc_figure(view: SpcView) -> go.Figure:
     fig.update_layout(
         title={"text": html.escape(spc_title(view))},
         xaxis={"tickformat": "%b %Y", "range": [f"{frame['x'].iloc[0] - X_PAD:%Y-%m-%d}", f"{frame['x'].iloc[-1] + X_PAD:%Y-%m-%d}"]},
-        yaxis={"title": {"text": indicator.value_label or unit}, "rangemode": "tozero",
+        yaxis={"title": {"text": indicator_heading(indicator)}, "rangemode": "tozero",
                "ticksuffix": "%" if unit == "%" else ""},
     )
     return fig
@@ -585,7 +586,7 @@ def spc_blocks(report: PeriodReport, theme: str) -> HTML:
 def _bar_figure(rows: pd.DataFrame, title: str, unit: str, axis_title: str) -> go.Figure:
     """Horizontal bars of published rows (`category`, `value` text, `suppressed`, `raw_value`):
     hidden rows have no bar, no hover and `[c]` in their axis label."""
-    labels = [f"{c} {SUPPRESSED}" if s else str(c) for c, s in zip(rows["category"], rows["suppressed"])]
+    labels = [_wrap(f"{c} {SUPPRESSED}" if s else str(c)) for c, s in zip(rows["category"], rows["suppressed"])]
     values = [None if s else _plain(_number(v), unit) for v, s in zip(rows["raw_value"], rows["suppressed"])]
     text = [None if s else str(v) for v, s in zip(rows["value"], rows["suppressed"])]
     fig = go.Figure(layout={"template": HOUSE_TEMPLATE,
@@ -615,12 +616,24 @@ def _bar_figure(rows: pd.DataFrame, title: str, unit: str, axis_title: str) -> g
     return fig
 
 
+def _has_figures(rows: pd.DataFrame) -> bool:
+    """True when at least one category has a figure to draw (or a hidden one to mark)."""
+    if rows.empty:
+        return False
+    values = pd.to_numeric(pd.Series(rows["raw_value"], dtype=object), errors="coerce")
+    return bool(values.notna().any() or rows["suppressed"].astype(bool).any())
+
+
+def _no_figures(what: str, report: PeriodReport) -> HTML:
+    return HTML(note_html(f"{what}: there are no figures for {report.label}."))
+
+
 def breakdown_bar(report: PeriodReport, indicator_id: str) -> go.Figure | None:
     """Horizontal bars of an indicator's published breakdown rows (its categories, not the whole)."""
     indicator = REGISTRY.get(indicator_id)
     rows = report.breakdown_table(indicator_id)
     rows = rows[rows["breakdown"] != "all"]
-    if rows.empty:
+    if not _has_figures(rows):
         return None
     return _bar_figure(rows, breakdown_title(indicator, report), indicator.unit, indicator_heading(indicator))
 
@@ -640,7 +653,7 @@ def breakdown_block(report: PeriodReport, indicator_id: str) -> HTML:
         return HTML(note_html(f"{indicator.label}: no data ({', '.join(s + '.csv' for s in indicator.sources)} not supplied)."))
     fig = breakdown_bar(report, indicator_id)
     if fig is None:
-        return HTML("")
+        return _no_figures(breakdown_title(indicator, report), report)
     rows = report.breakdown_table(indicator_id)
     table = _rows_table(rows, indicator.unit, indicator_heading(indicator))
     if indicator.polarity != "none":
@@ -665,13 +678,28 @@ def _bar_alt(rows: pd.DataFrame, label: str, unit: str, report: PeriodReport) ->
     parts = [f"Bar chart: {label}."]
     if not total.empty:
         parts.append(f"In all: {total['value'].iloc[0]}.")
-    if not shown.empty:
-        top = shown.loc[shown["raw_value"].astype(float).idxmax()]
+    numbers = shown["raw_value"].astype(float)
+    if numbers.notna().any():
+        top = shown.loc[numbers.idxmax()]
         parts.append(f"The largest shown is {top['category']} ({top['value']}).")
+    if not shown.empty:
         parts.append("; ".join(f"{c}: {v}" for c, v in zip(shown["category"], shown["value"])) + ".")
     if not hidden.empty:
         parts.append(f"Hidden to protect the children concerned ({SUPPRESSED}): {', '.join(hidden['category'])}.")
     return " ".join(parts)
+
+
+WRAP_AT = 34  # characters in a category label before it wraps onto a second line
+
+
+def _wrap(label: str) -> str:
+    """A long axis label on two lines (plotly reads `<br>`; the label itself is escaped)."""
+    label = html.escape(label)
+    if len(label) <= WRAP_AT or " " not in label:
+        return label
+    cut = label.rfind(" ", 0, WRAP_AT + 1)
+    cut = cut if cut > 0 else label.find(" ")
+    return label[:cut] + "<br>" + label[cut + 1:]
 
 
 def osa_stacked_bar(report: PeriodReport) -> go.Figure | None:
@@ -681,7 +709,7 @@ def osa_stacked_bar(report: PeriodReport) -> go.Figure | None:
     if not report.available(indicator):
         return None
     rows = report.breakdown_table("osa_rating_share")
-    if rows.empty:
+    if not _has_figures(rows):
         return None
     section, rating = indicator.breakdowns
     parsed = [dict(p.split("=", 1) for p in b.split(";")) for b in rows["breakdown"]]
@@ -699,9 +727,10 @@ def osa_stacked_bar(report: PeriodReport) -> go.Figure | None:
         x = [None if s else _plain(_number(v), "%") for v, s in zip(part["raw_value"], part["suppressed"].fillna(True))]
         text = [None if v is None else f"{RAG_SYMBOL[key]} {code} {v:.0f}%" for v in x]
         fig.add_trace(go.Bar(
-            x=x, y=[labels[c] for c in section.categories], orientation="h", name=f"{RAG_SYMBOL[key]} {code}",
+            x=x, y=[_wrap(labels[c]) for c in section.categories], orientation="h", name=f"{RAG_SYMBOL[key]} {code}",
             marker={"color": RAG_FILL[key], "line": {"color": TEXT, "width": 1},
-                    "pattern": {"shape": RAG_PATTERN[key], "fgcolor": RAG_TEXT_ON_FILL[key], "fgopacity": 0.35, "size": 8}},
+                    "pattern": {"shape": RAG_PATTERN[key], "fillmode": "overlay", "fgcolor": RAG_TEXT_ON_FILL[key],
+                                "fgopacity": 0.3, "size": 8}},
             text=text, textposition="inside", insidetextanchor="middle", textangle=0,
             textfont={"color": RAG_TEXT_ON_FILL[key], "size": 12},
             hovertemplate="%{y}: " + code + " %{x:.1f}%<extra></extra>", meta={"dscp": "data", "unit": "%"},
@@ -709,12 +738,12 @@ def osa_stacked_bar(report: PeriodReport) -> go.Figure | None:
     fig.update_layout(
         barmode="stack",
         title={"text": html.escape(f"Standards rated Red, Amber and Green in each OSA section, 12 months to {report.period.last_day:%B %Y}")},
-        margin={"l": 24, "r": 24, "t": 64, "b": 90},
-        legend={"y": -0.12, "traceorder": "normal"},
+        margin={"l": 24, "r": 24, "t": 100, "b": 56},
+        legend={"y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
         xaxis={"title": {"text": "% of standards rated in the section"}, "range": [0, 100], "ticksuffix": "%",
                "showgrid": True, "gridcolor": GRID},
         yaxis={"autorange": "reversed", "automargin": True},
-        uniformtext={"minsize": 9, "mode": "hide"},
+        uniformtext={"minsize": 8, "mode": "hide"},
     )
     return fig
 
@@ -803,6 +832,8 @@ def cevt_breakdown_block(report: PeriodReport, by: str) -> HTML:
         return HTML(note_html("No CEVT extract was supplied, so scorings by risk level and locality cannot be shown."))
     what, _ = CEVT_DIMENSIONS[by]
     label = REGISTRY.get("cevt_referrals").label
+    if int(rows["raw_value"].iloc[0] or 0) == 0 and not rows["suppressed"].any():
+        return _no_figures(f"{label} by {what}", report)
     fig = _bar_figure(rows[rows.breakdown != "all"], f"{label} by {what}, {report.label}", "count", "Scorings")
     table = _rows_table(rows, "count", "Scorings")
     return render(fig, f"bar-cevt-{by.replace('_', '-')}", _bar_alt(rows, f"{label} by {what}, {report.label}", "count", report), table)
@@ -858,7 +889,7 @@ def osa_by_organisation(report: PeriodReport) -> pd.DataFrame:
 
 def osa_organisation_block(report: PeriodReport) -> HTML:
     rows = osa_by_organisation(report)
-    if rows.empty:
+    if rows.empty or not _has_figures(rows[rows.breakdown != "all"]):
         return HTML(note_html("No OSA returns were assessed in the 12 months to the end of this period."))
     fig = _bar_figure(rows[rows.breakdown != "all"],
                       f"Standards rated Green by organisation, 12 months to {report.period.last_day:%B %Y}", "%",
