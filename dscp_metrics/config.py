@@ -35,14 +35,22 @@ class Config:
 
     def benchmarks(self) -> pd.DataFrame:
         """The benchmark table (`indicator_id, period, area, value, ...`), empty when there is none."""
-        columns = ["indicator_id", "period", "area", "value", "source"]
         if self.benchmark_file is None or not self.benchmark_file.is_file():
-            return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-        frame = pd.read_csv(self.benchmark_file, dtype={"indicator_id": str, "period": str, "area": str})
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise ConfigError(f"{self.benchmark_file}: missing column(s) {', '.join(missing)}")
-        return frame
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in BENCHMARK_COLUMNS})
+        return _read_benchmarks(self.benchmark_file, self.benchmark_file.stat().st_mtime_ns).copy()
+
+
+BENCHMARK_COLUMNS = ["indicator_id", "period", "area", "value", "source"]
+
+
+@lru_cache(maxsize=8)
+def _read_benchmarks(path: Path, stamp: int) -> pd.DataFrame:
+    """Read the benchmark file (cached per path and modification time)."""
+    frame = pd.read_csv(path, dtype={"indicator_id": str, "period": str, "area": str})
+    missing = [c for c in BENCHMARK_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}")
+    return frame
 
 
 def config_path(explicit: str | Path | None = None) -> Path | None:

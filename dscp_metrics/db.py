@@ -9,8 +9,10 @@ reader that already has the old one open.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:  # imported on use: a kernel reading a cached report needs no database
+    import duckdb
 
 from .errors import DatabaseError
 
@@ -23,6 +25,8 @@ def _quote(text: str) -> str:
 
 def open_store(db_path: str | Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """A connection with the store at `db_path` attached read-only as `store`."""
+    import duckdb
+
     path = Path(db_path)
     if not path.is_file():
         raise DatabaseError(

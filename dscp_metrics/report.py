@@ -10,7 +10,12 @@ page may show comes from `shown` (disclosure control applied).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
 import math
+import os
+import pickle
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -160,6 +165,11 @@ class PeriodReport:
         shown["suppression_reason"] = ""
         return shown
 
+    def warm(self) -> PeriodReport:
+        """Compute everything computed lazily (SPC readings, row indexes), e.g. before caching."""
+        self._spc_cache, self._raw_rows, self._shown_rows  # noqa: B018
+        return self
+
     # ------------------------------------------------------------- accessors
     @property
     def restricted(self) -> bool:
@@ -178,17 +188,27 @@ class PeriodReport:
     def theme_missing_sources(self, theme: str) -> list[str]:
         return sorted({s for i in self.indicators(theme) for s in i.sources if s not in self.loaded})
 
-    def _row(self, frame: pd.DataFrame, indicator_id: str, period: str, breakdown: str = "all") -> dict | None:
-        hit = frame[(frame.indicator_id == indicator_id) & (frame.period == period) & (frame.breakdown == breakdown)]
-        return None if hit.empty else hit.iloc[0].to_dict()
+    @staticmethod
+    def _index(frame: pd.DataFrame) -> dict[tuple[str, str, str], dict]:
+        """Rows keyed by (indicator_id, period, breakdown), built once."""
+        records = frame.to_dict(orient="records")
+        return {(r["indicator_id"], r["period"], r["breakdown"]): r for r in records}
+
+    @cached_property
+    def _raw_rows(self) -> dict[tuple[str, str, str], dict]:
+        return self._index(self.table)
+
+    @cached_property
+    def _shown_rows(self) -> dict[tuple[str, str, str], dict]:
+        return self._index(self.shown)
 
     def raw(self, indicator_id: str, breakdown: str = "all", period: Period | str | None = None) -> dict | None:
         """The unsuppressed figure: for the library's own reasoning, never for a page."""
-        return self._row(self.table, indicator_id, str(period or self.period), breakdown)
+        return self._raw_rows.get((indicator_id, str(period or self.period), breakdown))
 
     def figure(self, indicator_id: str, breakdown: str = "all", period: Period | str | None = None) -> dict | None:
         """The figure as it may be published (suppressed cells are `[c]`)."""
-        return self._row(self.shown, indicator_id, str(period or self.period), breakdown)
+        return self._shown_rows.get((indicator_id, str(period or self.period), breakdown))
 
     def breakdown_table(self, indicator_id: str, period: Period | str | None = None) -> pd.DataFrame:
         """The published rows of an indicator for a period, with readable category labels."""
@@ -527,6 +547,46 @@ class PeriodReport:
         return suppression_summary(self.shown[self.shown.period == str(self.period)], by_reason=False)
 
 
+REPORT_CACHE_ENV = "DSCP_REPORT_CACHE"
+
+
 def open_report(db_path: str | Path, period: str | Period, suppress: bool = True, config: Config | None = None) -> PeriodReport:
-    """Compute the report for a period from the store at `db_path`."""
-    return PeriodReport(period=period, db_path=Path(db_path), suppress=suppress, config=config or load_config())
+    """Compute the report for a period from the store at `db_path`.
+
+    When the environment names a cache folder (`DSCP_REPORT_CACHE`, set by
+    `dscp build` for the notebooks of one build), a report already computed for
+    the same store file, period, suppression and configuration is read from it
+    instead of being computed again by every notebook.
+    """
+    config = config or load_config()
+    cache_dir = os.environ.get(REPORT_CACHE_ENV)
+    if not cache_dir:
+        return PeriodReport(period=period, db_path=Path(db_path), suppress=suppress, config=config)
+    path = Path(cache_dir) / f"report-{_cache_key(db_path, period, suppress, config)}.pkl"
+    # One notebook computes while the others of the period wait for it, then read its result.
+    with open(path.with_suffix(".lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.is_file():
+                try:
+                    return pickle.loads(path.read_bytes())
+                except Exception:  # from another version of the library: compute afresh
+                    pass
+            report = PeriodReport(period=period, db_path=Path(db_path), suppress=suppress, config=config)
+            report.warm()
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            try:
+                tmp.write_bytes(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, path)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+            return report
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _cache_key(db_path, period, suppress: bool, config: Config) -> str:
+    db = Path(db_path).resolve()
+    stat = db.stat()
+    identity = (str(db), stat.st_size, stat.st_mtime_ns, parse_period(period).code, bool(suppress), repr(config))
+    return hashlib.sha256(repr(identity).encode("utf-8")).hexdigest()[:24]

@@ -15,9 +15,20 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-# scipy.special, not scipy.stats: the same functions without ~0.5 s of import time
-# (the `dscp indicators` process has a 1.5 s budget).
-from scipy import special as _special
+
+
+class _LazySpecial:
+    """scipy.special, imported on first use: the same functions as scipy.stats without
+    its ~0.5 s import, and none at all for a process that computes no interval (the
+    `dscp indicators` process has a 1.5 s budget; every pack notebook's kernel imports this)."""
+
+    def __getattr__(self, name: str):
+        from scipy import special
+
+        return getattr(special, name)
+
+
+_special = _LazySpecial()
 
 from .errors import ParameterError
 

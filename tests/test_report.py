@@ -123,3 +123,19 @@ def test_format_value(value, unit, text):
 def test_format_interval():
     assert format_interval(22.0, 26.34, "%") == "22.0% to 26.3%"
     assert format_interval("[c]", "[c]", "count") == "[c]"
+
+
+def test_report_cache_computes_once_per_period(sample_db, tmp_path, monkeypatch):
+    from dscp_metrics import report as report_module
+
+    monkeypatch.setenv(report_module.REPORT_CACHE_ENV, str(tmp_path))
+    calls = []
+    real_init = report_module.PeriodReport.__post_init__
+    monkeypatch.setattr(report_module.PeriodReport, "__post_init__", lambda self: calls.append(1) or real_init(self))
+    first = open_report(sample_db, "2024-25-Q4")
+    second = open_report(sample_db, "2024/25 Q4")
+    other = open_report(sample_db, "2024-25-Q4", suppress=False)
+    assert len(calls) == 2  # the second Q4 suppressed report came from the cache
+    assert second.summary().equals(first.summary())
+    assert other.restricted and not second.restricted
+    assert len(list(tmp_path.glob("report-*.pkl"))) == 2

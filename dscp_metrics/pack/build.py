@@ -320,6 +320,7 @@ class _Task:
     notebook: Path
     output: Path  # executed notebook (staging folder)
     parameters: dict[str, Any]
+    report_cache: Path | None = None  # where the period's notebooks share one computed report
 
 
 def _run_notebook(task: _Task) -> NotebookResult:
@@ -330,6 +331,10 @@ def _run_notebook(task: _Task) -> NotebookResult:
 
     stem = task.notebook.stem
     env = {SIDECAR_DIR_ENV: str(task.output.parent), NOTEBOOK_ENV: stem}
+    if task.report_cache is not None:
+        from ..report import REPORT_CACHE_ENV
+
+        env[REPORT_CACHE_ENV] = str(task.report_cache)
     started = time.perf_counter()
     attempts = 0
     error: str | None = None
@@ -520,14 +525,42 @@ def _combined_notebook(period: Period, results: list[NotebookResult], partnershi
     return combined
 
 
+def _html_exporter_class():
+    """nbconvert's HTMLExporter without its final BeautifulSoup pass.
+
+    That pass only adds `tabindex` to code cells' wrappers (the pack shows no code)
+    and stock alt text to images that lack one (the pack's figures carry their own
+    text alternative), yet re-parses every tag of the page: most of an export's time.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PackHTMLExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter(
+                "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            )
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+            )
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return PackHTMLExporter
+
+
 class _Exporter:
     """nbconvert's HTMLExporter with the `dscp` template, made once per build (main thread only)."""
 
     def __init__(self) -> None:
-        from nbconvert import HTMLExporter
         from plotly.offline import get_plotlyjs
 
-        self.exporter = HTMLExporter(
+        self.exporter = _html_exporter_class()(
             template_name=TEMPLATE_NAME,
             extra_template_basedirs=[str(TEMPLATES_DIR)],
             exclude_input=True,
@@ -540,9 +573,13 @@ class _Exporter:
         self.css = CSS_PATH.read_text(encoding="utf-8")
 
     def export(self, nb, context: dict[str, Any]) -> str:
-        resources = {"dscp": {**context, "plotlyjs": self.plotlyjs, "css": self.css}}
+        # plotly.js goes in after nbconvert: its HTMLExporter re-parses the whole page with
+        # BeautifulSoup, and 4.8 MB of script would cost that parse (and str()) half a second.
+        resources = {"dscp": {**context, "plotlyjs": "", "css": self.css}}
         body, _ = self.exporter.from_notebook_node(nb, resources=resources)
-        return body
+        if body.count(PLOTLY_JS_MARKER) != 1:
+            raise RuntimeError("the dscp template's plotly.js placeholder is missing or repeated")
+        return body.replace(PLOTLY_JS_MARKER, PLOTLY_JS_MARKER + "\n" + self.plotlyjs, 1)
 
 
 def finish_html(page: str, restricted: bool) -> str:
@@ -863,13 +900,15 @@ def build_packs(
     # One staging folder per period for the executed notebooks; moved into place when the period is done.
     stagings: dict[Period, Path] = {}
     tasks: list[_Task] = []
+    # The notebooks of a build share each period's computed report (dscp_metrics.report.open_report).
+    report_cache = Path(tempfile.mkdtemp(prefix=".report-cache-", dir=out))
     for period in wanted:
         period_dir = out / str(period)
         period_dir.mkdir(parents=True, exist_ok=True)
         stagings[period] = Path(tempfile.mkdtemp(prefix=".build-", dir=period_dir))
         for notebook in notebooks:
             tasks.append(_Task(period, notebook, stagings[period] / notebook.name,
-                               {"period": str(period), **base_parameters}))
+                               {"period": str(period), **base_parameters}, report_cache))
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     show_bar = progress and sys.stderr.isatty()
@@ -882,6 +921,7 @@ def build_packs(
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dscp-pack")
     try:
         futures: dict[Future, _Task] = {pool.submit(_run_notebook, task): task for task in tasks}
+        exporter = _Exporter()  # made while the first notebooks run: the main thread would only wait
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -914,6 +954,7 @@ def build_packs(
         raise
     finally:
         bar.close()
+        shutil.rmtree(report_cache, ignore_errors=True)
     pool.shutdown(wait=True)
 
     index = write_index(out)
