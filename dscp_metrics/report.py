@@ -550,7 +550,13 @@ class PeriodReport:
 REPORT_CACHE_ENV = "DSCP_REPORT_CACHE"
 
 
-def open_report(db_path: str | Path, period: str | Period, suppress: bool = True, config: Config | None = None) -> PeriodReport:
+def open_report(
+    db_path: str | Path,
+    period: str | Period,
+    suppress: bool = True,
+    config: Config | None = None,
+    cache_dir: str | Path | None = None,
+) -> PeriodReport:
     """Compute the report for a period from the store at `db_path`.
 
     When the environment names a cache folder (`DSCP_REPORT_CACHE`, set by
@@ -559,7 +565,7 @@ def open_report(db_path: str | Path, period: str | Period, suppress: bool = True
     instead of being computed again by every notebook.
     """
     config = config or load_config()
-    cache_dir = os.environ.get(REPORT_CACHE_ENV)
+    cache_dir = cache_dir or os.environ.get(REPORT_CACHE_ENV)
     if not cache_dir:
         return PeriodReport(period=period, db_path=Path(db_path), suppress=suppress, config=config)
     path = Path(cache_dir) / f"report-{_cache_key(db_path, period, suppress, config)}.pkl"

@@ -348,6 +348,8 @@ def _run_notebook(task: _Task) -> NotebookResult:
                 kernel_name=KERNEL_NAME,
                 progress_bar=False,
                 log_output=False,
+                # one write at the end, not one after every cell (papermill still writes on failure)
+                request_save_on_cell_execute=False,
                 start_timeout=KERNEL_START_TIMEOUT_S,
                 execution_timeout=CELL_TIMEOUT_S,
                 # the kernel's working directory, without papermill's process-wide chdir (threads)
@@ -552,6 +554,18 @@ def _html_exporter_class():
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     return PackHTMLExporter
+
+
+def _precompute_reports(periods, db_path, suppress: bool, cache_dir: Path) -> None:
+    """Compute each period's report into the build's cache while the kernels start, so that
+    no notebook computes it (a failure here is left for the notebooks to report in words)."""
+    from ..report import open_report
+
+    for period in periods:
+        try:
+            open_report(db_path, period, suppress=suppress, cache_dir=cache_dir)
+        except Exception:  # noqa: BLE001 - the notebook that needs it fails with the reason
+            pass
 
 
 class _Exporter:
@@ -922,6 +936,7 @@ def build_packs(
     try:
         futures: dict[Future, _Task] = {pool.submit(_run_notebook, task): task for task in tasks}
         exporter = _Exporter()  # made while the first notebooks run: the main thread would only wait
+        _precompute_reports(wanted, db_path, suppress, report_cache)
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
