@@ -145,7 +145,7 @@ def _create_records_table(con, source_name: str, kind: str, windows: Sequence[Wi
     source = SOURCES[source_name]
     starts, ends = zip(*(w.span(kind) for w in windows))
     start, end = min(starts), max(ends)
-    records = source.records_sql.format(
+    records = source.indicator_sql.format(
         start=_date(start), end=_date(end), lookback_start=_date(months_before(start, 12))
     )
     con.execute(

@@ -284,3 +284,27 @@ def test_mixed_units_in_one_call():
 def test_direction_of_travel_rejects_unknown_unit():
     with pytest.raises(DscpError, match="unknown unit 'percent'"):
         direction_of_travel(1, 2, 1, 2, "percent")
+
+
+def test_exact_poisson_95_table_matches_scipy():
+    from scipy.stats import chi2
+
+    from dscp_metrics.stats import EXACT_POISSON_95
+
+    for count, (lower, upper) in enumerate(EXACT_POISSON_95):
+        expected_lower = chi2.ppf(0.025, 2 * count) / 2 if count else 0.0
+        assert lower == pytest.approx(expected_lower, rel=1e-12, abs=1e-15)
+        assert upper == pytest.approx(chi2.ppf(0.975, 2 * count + 2) / 2, rel=1e-12)
+
+
+def test_interval_path_at_95_percent_does_not_import_scipy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from dscp_metrics import stats; "
+        "stats.count_interval([0, 3, 9, 10, 250]); stats.wilson_interval([1, 0], [10, 0]); "
+        "print('scipy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

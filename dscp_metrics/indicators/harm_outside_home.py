@@ -64,7 +64,7 @@ REGISTRY.register(
         source="csc_referrals",
         definition="The number of referrals to Children's Social Care in the period with exploitation recorded as a factor.",
         numerator="referrals in the period with factor exploitation",
-        numerator_sql="count(r.referral_id) FILTER (WHERE r.has_exploitation)",
+        numerator_sql="coalesce(sum(r.referrals) FILTER (WHERE r.has_exploitation), 0)",
         value_label="referrals",
     ),
     Indicator(
@@ -77,9 +77,9 @@ REGISTRY.register(
         source="csc_referrals",
         definition="The share of referrals to Children's Social Care in the period with exploitation recorded as a factor.",
         numerator="referrals in the period with factor exploitation",
-        numerator_sql="count(r.referral_id) FILTER (WHERE r.has_exploitation)",
+        numerator_sql="coalesce(sum(r.referrals) FILTER (WHERE r.has_exploitation), 0)",
         denominator="referrals in the period",
-        denominator_sql="count(r.referral_id)",
+        denominator_sql="coalesce(sum(r.referrals), 0)",
         value_label="% of referrals",
     ),
 )
