@@ -48,29 +48,34 @@ class Source:
 # carries booleans, not the factor lists; the window orders by a whole day number
 # (RANGE over a DATE would sort on a TIMESTAMP cast), and "1 PRECEDING" on day
 # numbers is "at least one whole day earlier".
-REFERRALS_SQL = """
-SELECT referral_id, child_id, referral_date, source, has_domestic_abuse, has_exploitation,
+_REFERRALS_TEMPLATE = """
+SELECT {carried}child_id, referral_date, has_domestic_abuse, has_exploitation,
        coalesce(previous_referral_date >= CAST(referral_date - INTERVAL 12 MONTH AS DATE), false) AS is_rereferral
 FROM (
-    SELECT referral_id, child_id, referral_date, source, has_domestic_abuse, has_exploitation,
+    SELECT {carried}child_id, referral_date, has_domestic_abuse, has_exploitation,
            max(referral_date) OVER (
                PARTITION BY child_id ORDER BY date_diff('day', DATE '1900-01-01', referral_date)
                RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
            ) AS previous_referral_date
     FROM (
-        SELECT referral_id, child_id, referral_date, source,
+        SELECT {carried}child_id, referral_date,
                list_contains(factors, 'domestic_abuse') AS has_domestic_abuse,
                list_contains(factors, 'exploitation') AS has_exploitation
         FROM store.csc_referrals
-        WHERE referral_date BETWEEN {lookback_start} AND {end}
+        WHERE referral_date BETWEEN {{lookback_start}} AND {{end}}
     )
 )
-WHERE referral_date BETWEEN {start} AND {end}
+WHERE referral_date BETWEEN {{start}} AND {{end}}
 """
 
+# Every referral, with its flags (the explorer's drill-down).
+REFERRALS_SQL = _REFERRALS_TEMPLATE.format(carried="referral_id, source, ")
+
+# What the referral indicators count: referrals per day and combination of flags
+# (no identifier is carried through the look-back's sort).
 REFERRAL_COUNTS_SQL = (
     "SELECT referral_date, is_rereferral, has_domestic_abuse, has_exploitation, count(*) AS referrals "
-    "FROM (" + REFERRALS_SQL + ") GROUP BY ALL"
+    "FROM (" + _REFERRALS_TEMPLATE.format(carried="") + ") GROUP BY ALL"
 )
 
 SOURCES: dict[str, Source] = {
