@@ -102,7 +102,7 @@ def rag_status(
 ) -> Rag:
     """The RAG of one figure (see the module docstring for the rules)."""
     if indicator.polarity == "none":
-        return Rag(NOT_RATED, "no judgement: a higher or lower figure is neither better nor worse")
+        return Rag(NOT_RATED, "no better direction")
     if suppressed:
         return Rag(NOT_RATED, "figure suppressed (small numbers)")
     if not _finite(value):
