@@ -348,3 +348,28 @@ def test_table_columns_and_order(tmp_path):
     ]
     assert t.frame.period.tolist() == ["2024-25-Q2"] * 4 + ["2024-25-Q1"] * 4
     assert pd.isna(t.frame.denominator).all()
+
+
+def test_rejected_rows_feed_no_lookback(tmp_path):
+    """A rejected referral is not an earlier referral: only loaded rows count."""
+    from dscp_metrics.loader import load_folder
+
+    folder = tmp_path / "extracts"
+    folder.mkdir()
+    (folder / "csc_referrals.csv").write_text(
+        "referral_id,child_id,referral_date,source,factors\n"
+        "R1,A,10/01/2024,Police,CSE\n"  # unknown factor: rejected
+        "R2,A,2024-04-15,Police,neglect\n"  # so this is A's first referral
+        "R3,B,2024-01-10,Schools,\n"
+        "R4,B,2024-04-20,Schools,\n"  # B's earlier referral loaded: a re-referral
+        "R3,C,2024-02-01,Health,\n"  # duplicate referral_id: rejected
+        "R5,C,2024-05-01,Health,\n"  # so not a re-referral
+        "R6,D,2024-31-01,Police,\n"  # not a valid date: rejected
+        "R7,D,2024-05-02,Police,\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.duckdb"
+    report = load_folder(folder, db, load_date=d("2024-12-31"))
+    assert report.ok and report.files[0].rows_rejected == 3
+    figure = row(compute(db, ["2024-25-Q1"], ["rereferral_rate"]), "rereferral_rate", "2024-25-Q1")
+    assert (figure["numerator"], figure["denominator"]) == (1, 4)
