@@ -24,8 +24,11 @@ load: install
 pack: load
 	$(BIN)/dscp build --period $(PERIOD) --db $(DB)
 
+# JupyterLab refuses to run as root unless told; an analyst's own account needs nothing.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: install
-	$(BIN)/jupyter lab notebooks/explore.ipynb
+	$(BIN)/jupyter lab $(LAB_ROOT) notebooks/explore.ipynb
 
 test: install
 	$(BIN)/python -m pytest
