@@ -2,9 +2,9 @@
 
 One row per indicator, period and breakdown cell, with the columns of
 `indicators.md` ("The indicator table"). Counting runs set-based in DuckDB: for
-each extract, the records falling in each period's window are gathered once
-into a temporary table, then every indicator over that extract is one grouped
-query. A breakdown category with no records still gets its row (0); a `%` with
+each extract, a view places its records (for referrals: its per-day counts) in
+each period's window; every indicator without a breakdown over that extract is
+then one column of a single grouped query, and each breakdown one query more. A breakdown category with no records still gets its row (0); a `%` with
 a zero denominator has an empty value; an indicator whose extract was never
 loaded has no rows (and is named in the notes).
 """
@@ -141,7 +141,7 @@ def _create_window_tables(con, windows: Sequence[Window], kinds: set[str]) -> No
 
 
 def _create_records_table(con, source_name: str, kind: str, windows: Sequence[Window]) -> None:
-    """Gather the source's records that fall in each window (a record may fall in several)."""
+    """A view of the source's records (or counts) in each window (a record may fall in several)."""
     source = SOURCES[source_name]
     starts, ends = zip(*(w.span(kind) for w in windows))
     start, end = min(starts), max(ends)
