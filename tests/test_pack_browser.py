@@ -46,6 +46,37 @@ def _need_browser():
     return sync_playwright
 
 
+# WCAG 2.2 success criterion 1.4.3 (AA): every visible text outside the charts' SVG has a
+# contrast ratio of at least 4.5:1 against its background (3:1 for large text: 24px, or
+# 18.66px bold), computed from the browser's own computed colours.
+CONTRAST_JS = """() => {
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const p = m[1].split(',').map(Number); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const background = el => { for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor);
+    if (c && c.a > 0.99) return c; } return {r: 255, g: 255, b: 255, a: 1}; };
+  const fails = [], seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement, text = walker.currentNode.textContent.trim();
+    if (!text || !el || seen.has(el) || el.closest('svg')) continue;
+    seen.add(el);
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || el.getClientRects().length === 0) continue;
+    const fg = parse(cs.color); if (!fg) continue;
+    const bg = background(el);
+    const blended = {r: fg.r * fg.a + bg.r * (1 - fg.a), g: fg.g * fg.a + bg.g * (1 - fg.a), b: fg.b * fg.a + bg.b * (1 - fg.a)};
+    const l1 = lum(blended), l2 = lum(bg);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight, 10) >= 700;
+    const needed = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
+    if (ratio < needed) fails.push(`${el.tagName.toLowerCase()}.${el.className}: ${ratio.toFixed(2)} < ${needed} "${text.slice(0, 40)}"`);
+  }
+  return fails;
+}"""
+
+
 def open_offline(html_file: Path, wait_for_charts: int, row_text: str | None = None) -> dict:
     """Open `html_file` with all network blocked; report requests, errors and what drew."""
     sync_playwright = _need_browser()
@@ -93,6 +124,11 @@ def open_offline(html_file: Path, wait_for_charts: int, row_text: str | None = N
             )
             row_visible = None if row_text is None else any(row_text in row for row in visible_rows)
             plotly_loaded = page.evaluate("() => typeof window.Plotly === 'object' && !!window.Plotly.newPlot")
+            contrast_failures = page.evaluate(CONTRAST_JS)
+            heading_levels = page.evaluate(
+                "() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]"
+                ".filter(h => h.getClientRects().length > 0).map(h => Number(h.tagName[1]))"
+            )
             contents_links = page.evaluate(
                 "() => [...document.querySelectorAll('nav.dscp-contents a')]"
                 ".map(a => !!document.getElementById(a.getAttribute('href').slice(1)))"
@@ -100,7 +136,8 @@ def open_offline(html_file: Path, wait_for_charts: int, row_text: str | None = N
         finally:
             browser.close()
     return {"blocked": blocked, "errors": errors, "chart_divs": chart_divs, "drawn": drawn,
-            "row_visible": row_visible, "visible_rows": visible_rows, "plotly_loaded": plotly_loaded, "contents_links": contents_links}
+            "row_visible": row_visible, "visible_rows": visible_rows, "plotly_loaded": plotly_loaded, "contents_links": contents_links,
+            "contrast_failures": contrast_failures, "heading_levels": heading_levels}
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +195,23 @@ def test_real_sample_pack_opens_offline_and_every_chart_draws(sample_db, tmp_pat
     missing = [ind.id for ind in all_indicators()
                if not any(ind.title in row or ind.label in row for row in seen["visible_rows"])]
     assert missing == [], f"indicators with no visible table row: {missing}"
+    # readable by every PLG member: WCAG 2.2 AA contrast, headings that never skip a level
+    assert seen["contrast_failures"] == [], seen["contrast_failures"][:10]
+    levels = seen["heading_levels"]
+    assert levels and levels[0] in (1, 2)
+    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert skips == [], f"heading levels skip: {skips[:5]}"
+
+
+def test_contrast_check_catches_low_contrast_text(tmp_path):
+    page_file = tmp_path / "low.html"
+    page_file.write_text(
+        "<html><body style='background:#fff'><h2>Fine heading</h2><h4>Skipped a level</h4>"
+        "<p style='color:#aaaaaa'>pale grey text</p><p style='color:#222'>dark text</p>"
+        "<p style='color:#fff;background:#fab428'>white on amber</p></body></html>",
+        encoding="utf-8",
+    )
+    seen = open_offline(page_file, wait_for_charts=0)
+    failures = " ".join(seen["contrast_failures"])
+    assert "pale grey text" in failures and "white on amber" in failures and "dark text" not in failures
+    assert seen["heading_levels"] == [2, 4]
