@@ -67,16 +67,33 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------- indicators
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    from .export import write_indicator_table
+    from .db import open_store
+    from .indicators import get_indicator
+    from .periods import parse_periods
+    from .windows import prefetch, windows_for
 
-    write_indicator_table(
-        db_path=args.db,
-        periods=args.period,
-        fmt=args.format,
-        output=args.output,
-        suppress=not args.no_suppress,
-        ids=args.indicator or None,
-    )
+    periods = parse_periods(args.period)  # a bad period or id fails before the database is opened
+    for indicator_id in args.indicator or ():
+        get_indicator(indicator_id)
+    con = open_store(args.db)
+    try:
+        # DuckDB starts on the referral look-back while pandas is imported below
+        background = prefetch(con, windows_for(periods), args.indicator or None)
+        from .export import write_indicator_table
+
+        if background is not None:
+            background.join()
+        write_indicator_table(
+            db_path=args.db,
+            periods=periods,
+            fmt=args.format,
+            output=args.output,
+            suppress=not args.no_suppress,
+            ids=args.indicator or None,
+            con=con,
+        )
+    finally:
+        con.close()
     return 0
 
 

@@ -104,10 +104,12 @@ def write_indicator_table(
     output: str | Path | None = None,
     suppress: bool = True,
     ids: Sequence[str] | None = None,
+    con=None,
 ) -> IndicatorTable:
     """Compute the indicator table for `periods` and write it as CSV or JSON to `output` (stdout when None).
 
     Notes (an extract never loaded) go to stderr so that stdout stays a clean table.
+    `con`, when given, is an open store connection (`db.open_store`) to use and leave open.
     """
     from .db import open_store
     from .periods import parse_periods
@@ -118,11 +120,13 @@ def write_indicator_table(
         from .indicators import get_indicator
 
         get_indicator(indicator_id)
-    con = open_store(db_path)
+    own = con is None
+    con = open_store(db_path) if own else con
     try:
         table = indicator_table(con, parsed, ids)
     finally:
-        con.close()
+        if own:
+            con.close()
     frame = export_frame(table.frame, suppress=suppress)
     notes = table.notes()
     if output is None:

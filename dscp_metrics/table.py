@@ -22,7 +22,8 @@ import pandas as pd
 
 from . import stats
 from .indicators import REGISTRY, SOURCES, Indicator
-from .periods import Period, months_before, parse_periods
+from .periods import Period
+from .windows import Window, month_windows, prefetched_table, source_sql, sql_date, windows_for
 
 COLUMNS = [
     "indicator_id",
@@ -36,22 +37,6 @@ COLUMNS = [
     "unit",
 ]
 INTERNAL_COLUMNS = ["suppression_group", "is_group_total"]
-
-
-@dataclass(frozen=True)
-class Window:
-    """A reporting window: its label in the table and its first and last day."""
-
-    label: str
-    first_day: dt.date
-    last_day: dt.date
-
-    def span(self, kind: str) -> tuple[dt.date, dt.date]:
-        """The dates an indicator of this window kind counts: the window itself,
-        or the 12 months ending on its last day."""
-        if kind == "rolling_12_months":
-            return months_before(self.last_day + dt.timedelta(days=1), 12), self.last_day
-        return self.first_day, self.last_day
 
 
 @dataclass
@@ -69,23 +54,7 @@ class IndicatorTable:
         ]
 
 
-def windows_for(periods: Iterable[str | Period]) -> list[Window]:
-    return [Window(p.code, p.first_day, p.last_day) for p in parse_periods(periods)]
-
-
-def month_windows(first_month: dt.date, last_month: dt.date) -> list[Window]:
-    """One window per calendar month from `first_month` to `last_month` inclusive, labelled `YYYY-MM`."""
-    windows = []
-    month = first_month.replace(day=1)
-    while month <= last_month:
-        following = (month + dt.timedelta(days=32)).replace(day=1)
-        windows.append(Window(month.strftime("%Y-%m"), month, following - dt.timedelta(days=1)))
-        month = following
-    return windows
-
-
-def _date(d: dt.date) -> str:
-    return f"DATE '{d.isoformat()}'"
+_date = sql_date  # kept for callers of the old name
 
 
 def _select_indicators(ids: Sequence[str] | None) -> list[Indicator]:
@@ -141,13 +110,19 @@ def _create_window_tables(con, windows: Sequence[Window], kinds: set[str]) -> No
 
 
 def _create_records_table(con, source_name: str, kind: str, windows: Sequence[Window]) -> None:
-    """A view of the source's records (or counts) in each window (a record may fall in several)."""
+    """A view of the source's records (or counts) in each window (a record may fall in several).
+
+    When `windows.prefetch` has already computed the very same source SQL, the
+    view reads its in-memory table instead.
+    """
     source = SOURCES[source_name]
-    starts, ends = zip(*(w.span(kind) for w in windows))
-    start, end = min(starts), max(ends)
-    records = source.indicator_sql.format(
-        start=_date(start), end=_date(end), lookback_start=_date(months_before(start, 12))
-    )
+    records = source_sql(source_name, kind, windows)
+    prefetched = prefetched_table(records)
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'memory' AND table_name = ?", [prefetched]
+    ).fetchone()[0]
+    if found:
+        records = f"SELECT * FROM main.{prefetched}"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW records_{source_name}_{kind} AS "
         f"SELECT w.period, r.* FROM windows_{kind} w "

@@ -373,3 +373,26 @@ def test_rejected_rows_feed_no_lookback(tmp_path):
     assert report.ok and report.files[0].rows_rejected == 3
     figure = row(compute(db, ["2024-25-Q1"], ["rereferral_rate"]), "rereferral_rate", "2024-25-Q1")
     assert (figure["numerator"], figure["denominator"]) == (1, 4)
+
+
+def test_prefetched_referral_counts_give_the_same_table(sample_db):
+    from dscp_metrics.windows import prefetch, windows_for
+
+    periods = ["2023-24", "2024-25-Q1", "2024/25 Q2"]
+    con = open_store(sample_db)
+    try:
+        plain = indicator_table(con, periods).frame
+    finally:
+        con.close()
+    con = open_store(sample_db)
+    try:
+        prefetch(con, windows_for(periods)).join()
+        tables = [t for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'prefetched_%'").fetchall()]
+        assert len(tables) == 1  # referrals: the one extract counted per day
+        fast = indicator_table(con, periods).frame
+        view = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'records_csc_referrals_period'").fetchone()[0]
+    finally:
+        con.close()
+    assert tables[0] in view  # the view read the prefetched table
+    pd.testing.assert_frame_equal(plain, fast)
