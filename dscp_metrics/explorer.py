@@ -43,7 +43,8 @@ from .errors import DscpError, ParameterError
 from .export import RESTRICTED_MARKER, export_frame, write_csv
 from .indicators import REGISTRY, SOURCES, THEMES, Indicator
 from .periods import months_before, quarter_of, quarters_between
-from .table import COLUMNS, IndicatorTable, Window, compute, month_windows, windows_for
+from .table import COLUMNS, IndicatorTable, compute
+from .windows import Window, month_windows, source_sql, windows_for
 
 DEFAULT_DB = PACKAGE_ROOT / "data" / "dscp.duckdb"
 DEFAULT_EXPORT_DIR = PACKAGE_ROOT / "outputs" / "exports"
@@ -566,13 +567,8 @@ def drilldown_records(
     Returns the first `limit` records in date order and how many there are in all.
     Identifiers are included: the frame is for the analyst's screen only.
     """
-    from .table import _date  # the one place dates become SQL literals
-
     source = SOURCES[indicator.source]
-    start, end = window.span(indicator.window)
-    records = source.records_sql.format(
-        start=_date(start), end=_date(end), lookback_start=_date(months_before(start, 12))
-    )
+    records = source_sql(indicator.source, indicator.window, [window], records=True)
     total = con.execute(f"SELECT count(*) FROM ({records})").fetchone()[0]
     frame = con.execute(
         f"SELECT * FROM ({records}) ORDER BY {source.date_column}, 1 LIMIT {int(limit)}"

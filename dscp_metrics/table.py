@@ -54,9 +54,6 @@ class IndicatorTable:
         ]
 
 
-_date = sql_date  # kept for callers of the old name
-
-
 def _select_indicators(ids: Sequence[str] | None) -> list[Indicator]:
     return [REGISTRY.get(i) for i in ids] if ids else list(REGISTRY)
 
@@ -100,7 +97,7 @@ def _empty_frame() -> pd.DataFrame:
 def _create_window_tables(con, windows: Sequence[Window], kinds: set[str]) -> None:
     for kind in kinds:
         rows = ", ".join(
-            f"('{w.label}', {order}, {_date(w.span(kind)[0])}, {_date(w.span(kind)[1])})"
+            f"('{w.label}', {order}, {sql_date(w.span(kind)[0])}, {sql_date(w.span(kind)[1])})"
             for order, w in enumerate(windows)
         )
         con.execute(

@@ -54,12 +54,14 @@ def sql_date(d: dt.date) -> str:
     return f"DATE '{d.isoformat()}'"
 
 
-def source_sql(source_name: str, kind: str, windows: Sequence[Window]) -> str:
-    """The SQL of what the indicators count from a source, for the dates the windows need."""
+def source_sql(source_name: str, kind: str, windows: Sequence[Window], records: bool = False) -> str:
+    """The SQL of what the indicators count from a source (or, with `records`, of its
+    record-level view, for the drill-down), for the dates the windows need."""
     source = SOURCES[source_name]
     starts, ends = zip(*(w.span(kind) for w in windows))
     start, end = min(starts), max(ends)
-    return source.indicator_sql.format(
+    template = source.records_sql if records else source.indicator_sql
+    return template.format(
         start=sql_date(start), end=sql_date(end), lookback_start=sql_date(months_before(start, 12))
     )
 
