@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     import papermill  # noqa: F401
     imports = time.perf_counter() - started
 
-    from dscp_metrics.loader import load_folder
+    from dscp_metrics.load import load_folder
     from dscp_metrics.pack.build import build_packs, discover_notebooks, DEFAULT_NOTEBOOKS_DIR
 
     notebooks = len(discover_notebooks(DEFAULT_NOTEBOOKS_DIR))

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from dscp_metrics.explorer import Explorer  # noqa: E402
-from dscp_metrics.loader import load_folder  # noqa: E402
+from dscp_metrics.load import load_folder  # noqa: E402
 
 GOAL_MEDIAN_MS = 100
 GOAL_P95_MS = 500

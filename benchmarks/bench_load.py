@@ -23,8 +23,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dscp_metrics.contract import get_extract  # noqa: E402
-from dscp_metrics.loader import load_folder  # noqa: E402
+from dscp_metrics.load.contract import get_extract  # noqa: E402
+from dscp_metrics.load import load_folder  # noqa: E402
 
 LOAD_DATE = date(2025, 4, 30)
 

@@ -29,7 +29,7 @@ def _open_output(path: Path | None):
 
 # --------------------------------------------------------------------- load
 def _cmd_load(args: argparse.Namespace) -> int:
-    from .loader import load_folder
+    from .load import load_folder
     from .periods import parse_date
 
     load_date = parse_date(args.load_date) if args.load_date else None
@@ -39,7 +39,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_rejects(args: argparse.Namespace) -> int:
-    from .loader import read_rejects
+    from .load import read_rejects
 
     rejects = read_rejects(args.db)
     out = _open_output(args.output)
@@ -67,7 +67,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------- indicators
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    from .db import open_store
+    from .store import open_store
     from .indicators import get_indicator
     from .periods import parse_periods
     from .windows import prefetch, windows_for
@@ -79,7 +79,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     try:
         # DuckDB starts on the referral look-back while pandas is imported below
         background = prefetch(con, windows_for(periods), args.indicator or None)
-        from .export import write_indicator_table
+        from .export.indicator_table import write_indicator_table
 
         if background is not None:
             background.join()

@@ -38,9 +38,9 @@ import plotly.graph_objects as go
 
 from . import spc as spc_methods
 from .config import PACKAGE_ROOT, Config, load_config
-from .db import open_store, store_tables
+from .store import open_store, store_tables
 from .errors import DscpError, ParameterError
-from .export import RESTRICTED_MARKER, export_frame, write_csv
+from .export.indicator_table import RESTRICTED_MARKER, export_frame, write_csv
 from .indicators import REGISTRY, SOURCES, THEMES, Indicator
 from .periods import months_before, quarter_of, quarters_between
 from .table import COLUMNS, IndicatorTable, compute

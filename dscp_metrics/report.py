@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import stats
 from .config import Config, load_config
-from .db import open_store, store_tables
+from .store import open_store, store_tables
 from .disclosure import SUPPRESSED, suppress as apply_suppression, suppression_summary
 from .indicators import REGISTRY, SOURCES, THEMES, Indicator
 from .periods import Period, months_before, parse_period
@@ -479,7 +479,7 @@ class PeriodReport:
     # ---------------------------------------------------------- data quality
     def data_quality(self) -> pd.DataFrame:
         """Per extract: supplied or not, rows read/loaded/rejected, dates covered, whether it covers the period."""
-        from .contract import EXTRACTS
+        from .load.contract import EXTRACTS
 
         rows = []
         log = self.load_log.set_index("source") if not self.load_log.empty else pd.DataFrame()

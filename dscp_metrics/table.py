@@ -65,7 +65,7 @@ def compute(
     loaded: set[str] | None = None,
 ) -> IndicatorTable:
     """Compute the indicators (all, or `ids`) for each window on a store connection (see `db.open_store`)."""
-    from .db import store_tables
+    from .store import store_tables
 
     indicators = _select_indicators(ids)
     loaded = store_tables(con) if loaded is None else loaded

@@ -109,7 +109,7 @@ def test_every_declared_sql_runs_on_an_empty_store(tmp_path):
     for name, columns in SCHEMA.items():
         con.execute(f"CREATE TABLE {name} ({columns})")
     con.close()
-    from dscp_metrics.db import open_store
+    from dscp_metrics.store import open_store
     import datetime as dt
 
     store = open_store(path)

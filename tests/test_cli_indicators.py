@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dscp_metrics.cli import main
-from dscp_metrics.export import RESTRICTED_MARKER
+from dscp_metrics.export.indicator_table import RESTRICTED_MARKER
 from store_fixtures import make_store
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from dscp_metrics import spc as spc_methods
-from dscp_metrics.db import open_store
+from dscp_metrics.store import open_store
 from dscp_metrics.errors import DatabaseError, ParameterError
 from dscp_metrics.explorer import (
     NO_BREAKDOWN,
@@ -33,9 +33,9 @@ from dscp_metrics.explorer import (
     table_html,
     view_table,
 )
-from dscp_metrics.export import RESTRICTED_CSV_LINE
+from dscp_metrics.export.indicator_table import RESTRICTED_CSV_LINE
 from dscp_metrics.indicators import REGISTRY, THEMES
-from dscp_metrics.loader import load_folder
+from dscp_metrics.load import load_folder
 from dscp_metrics.table import COLUMNS, indicator_table, monthly_table
 
 REPO = Path(__file__).resolve().parent.parent

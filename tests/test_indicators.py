@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from dscp_metrics.db import open_store
+from dscp_metrics.store import open_store
 from dscp_metrics.table import indicator_table, monthly_table
 from store_fixtures import d, make_store, referrals
 
@@ -352,7 +352,7 @@ def test_table_columns_and_order(tmp_path):
 
 def test_rejected_rows_feed_no_lookback(tmp_path):
     """A rejected referral is not an earlier referral: only loaded rows count."""
-    from dscp_metrics.loader import load_folder
+    from dscp_metrics.load import load_folder
 
     folder = tmp_path / "extracts"
     folder.mkdir()

@@ -16,11 +16,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dscp_metrics import loader
+from dscp_metrics.load import loader
 from dscp_metrics.cli import main
-from dscp_metrics.contract import EXTRACTS, contract_problems, get_extract
+from dscp_metrics.load.contract import EXTRACTS, contract_problems, get_extract
 from dscp_metrics.errors import DatabaseError, ExtractError
-from dscp_metrics.loader import load_folder, read_rejects, validate_extract
+from dscp_metrics.load import load_folder, read_rejects, validate_extract
 
 LOAD_DATE = date(2024, 7, 1)
 

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from dscp_metrics import sample
-from dscp_metrics.loader import load_folder
+from dscp_metrics.load import load_folder
 
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "sample"
 OTHER_SEED = 7

@@ -42,8 +42,8 @@ from IPython.display import HTML
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..contract import LOCALITIES, RISK_LEVELS
-from ..db import open_store
+from ..load.contract import LOCALITIES, RISK_LEVELS
+from ..store import open_store
 from ..disclosure import SUPPRESSED, suppress as apply_suppression
 from ..errors import ParameterError
 from ..indicators import REGISTRY, THEMES

@@ -15,8 +15,8 @@ from typing import IO
 
 import pandas as pd
 
-from .disclosure import SUPPRESSED, suppress as apply_suppression
-from .table import COLUMNS, IndicatorTable
+from ..disclosure import SUPPRESSED, suppress as apply_suppression
+from ..table import COLUMNS, IndicatorTable
 
 RESTRICTED_MARKER = "RESTRICTED — contains unsuppressed small numbers"
 RESTRICTED_CSV_LINE = f"# {RESTRICTED_MARKER}: do not circulate beyond the analyst's own session"
@@ -40,7 +40,7 @@ def _format_number(value: object, whole: bool) -> str:
 def export_frame(table: pd.DataFrame, suppress: bool = True, threshold: int | None = None) -> pd.DataFrame:
     """The public indicator table as strings, suppressed unless `suppress` is False."""
     if suppress:
-        from .config import load_config
+        from ..config import load_config
 
         limit = threshold if threshold is not None else load_config().suppression_threshold
         table = apply_suppression(table, threshold=limit)
@@ -111,13 +111,13 @@ def write_indicator_table(
     Notes (an extract never loaded) go to stderr so that stdout stays a clean table.
     `con`, when given, is an open store connection (`db.open_store`) to use and leave open.
     """
-    from .db import open_store
-    from .periods import parse_periods
-    from .table import indicator_table
+    from ..store import open_store
+    from ..periods import parse_periods
+    from ..table import indicator_table
 
     parsed = parse_periods(periods)  # a bad period fails before the database is opened
     for indicator_id in ids or ():
-        from .indicators import get_indicator
+        from ..indicators import get_indicator
 
         get_indicator(indicator_id)
     own = con is None

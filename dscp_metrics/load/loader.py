@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .contract import EXTRACTS, INTEGER_MAX, INTEGER_MIN, Column, ColumnType, Extract
-from .errors import DatabaseError, ExtractError
+from ..errors import DatabaseError, ExtractError
 
 # ------------------------------------------------------------------ reasons
 # The short phrases the pack's data-quality section counts; details follow in brackets.
@@ -747,7 +747,7 @@ def load_folder(data_dir: str | Path, db_path: str | Path, load_date: date | Non
 
 def read_rejects(db_path: str | Path) -> pd.DataFrame:
     """Every rejected row in the store: `file, line, column, value, reason`, ordered by file and line."""
-    from .db import open_store
+    from ..store import open_store
 
     con = open_store(db_path)
     try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
 
-from .errors import ExtractError
+from ..errors import ExtractError
 
 
 class ColumnType(str, Enum):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported on use: a kernel reading a cached report needs no database
     import duckdb
 
-from .errors import DatabaseError
+from ..errors import DatabaseError
 
 STORE = "store"
 
