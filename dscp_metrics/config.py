@@ -23,14 +23,26 @@ DEFAULT_CONFIG = PACKAGE_ROOT / "data" / "thinktank.toml"
 
 
 @dataclass(frozen=True)
+class Bands:
+    """RAG bands on an indicator's own scale: Green from `green`, Amber from `amber` (higher is
+    better), or Green up to `green` and Amber up to `amber` (lower is better)."""
+
+    green: float
+    amber: float
+
+
+# The Organisational Safeguarding Assessment's agreed bands for the share of standards rated Green.
+DEFAULT_BANDS = {"osa_green_share": Bands(green=80.0, amber=70.0)}
+
+
+@dataclass(frozen=True)
 class Config:
     suppression_threshold: int = 5
     targets: dict[str, float] = field(default_factory=dict)
     benchmark_file: Path | None = None
     benchmark_area: str = "England"
     min_points_for_assurance: int = 12
-    osa_green_at_least: float = 80.0
-    osa_amber_at_least: float = 70.0
+    bands: dict[str, Bands] = field(default_factory=lambda: dict(DEFAULT_BANDS))
     source: Path | None = None
 
     def benchmarks(self) -> pd.DataFrame:
@@ -93,24 +105,36 @@ def _load(path: Path | None, stamp: int | None = None) -> Config:
     bench = data.get("benchmarks", {})
     bench_file = bench.get("file", "benchmarks.csv")
     rag = data.get("rag", {})
-    osa = rag.get("osa_green_share", {})
     targets = data.get("targets", {})
     from .indicators import REGISTRY
 
     for indicator_id, target in targets.items():
         REGISTRY.get(indicator_id)  # an unknown id is an error with a suggestion
         _number(targets, indicator_id, None, "targets")
-    green = _number(osa, "green_at_least", 80, "rag.osa_green_share")
-    amber = _number(osa, "amber_at_least", 70, "rag.osa_green_share")
-    if amber > green:
-        raise ConfigError(f"{path}: rag.osa_green_share.amber_at_least must not exceed green_at_least")
+    bands = dict(DEFAULT_BANDS)
+    for indicator_id, table in rag.items():
+        if not isinstance(table, dict):
+            continue
+        indicator = REGISTRY.get(indicator_id)
+        where = f"rag.{indicator_id}"
+        default = DEFAULT_BANDS.get(indicator_id)
+        if indicator.polarity == "lower":
+            green = _number(table, "green_at_most", default.green if default else None, where)
+            amber = _number(table, "amber_at_most", default.amber if default else None, where)
+            if amber < green:
+                raise ConfigError(f"{path}: {where}.amber_at_most must not be below green_at_most")
+        else:
+            green = _number(table, "green_at_least", default.green if default else None, where)
+            amber = _number(table, "amber_at_least", default.amber if default else None, where)
+            if amber > green:
+                raise ConfigError(f"{path}: {where}.amber_at_least must not exceed green_at_least")
+        bands[indicator_id] = Bands(green=green, amber=amber)
     return Config(
         suppression_threshold=threshold,
         targets={k: float(v) for k, v in targets.items()},
         benchmark_file=(path.parent / bench_file) if bench_file else None,
         benchmark_area=str(bench.get("area", "England")),
         min_points_for_assurance=_number(rag, "min_points_for_assurance", 12, "rag", int),
-        osa_green_at_least=green,
-        osa_amber_at_least=amber,
+        bands=bands,
         source=path,
     )

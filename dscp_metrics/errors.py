@@ -30,3 +30,11 @@ class ParameterError(DscpError, ValueError):
 
 class ConfigError(DscpError, ValueError):
     """The RAG / benchmark / suppression configuration is invalid."""
+
+
+class DisclosureError(DscpError):
+    """An output that would let a reader work out a hidden small number: nothing was written."""
+
+
+class SnapshotError(DscpError):
+    """The store changed while a pack was being built from it: the pack would mix two loads."""

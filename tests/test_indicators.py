@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dscp_metrics.store import open_store
-from dscp_metrics.table import indicator_table, monthly_table
+from dscp_metrics.compute import indicator_table
 from store_fixtures import d, make_store, referrals
 
 
@@ -196,7 +196,18 @@ def test_cevt_indicators(tmp_path):
     assert row(t, "cevt_referrals", "2024-25-Q1", "exploitation_type=other")["value"] == 0
     assert row(t, "cevt_high_risk_children", "2024-25-Q1")["value"] == 2
     breakdowns = t.frame[t.frame.indicator_id == "cevt_referrals"].breakdown.tolist()
-    assert breakdowns == ["all", "exploitation_type=criminal", "exploitation_type=sexual", "exploitation_type=other"]
+    assert breakdowns == [
+        "all", "exploitation_type=criminal", "exploitation_type=sexual", "exploitation_type=other",
+        "risk_level=low", "risk_level=medium", "risk_level=high", "risk_level=not_recorded",
+        "locality=East", "locality=West", "locality=South", "locality=Darlington", "locality=not_recorded",
+    ]
+    # risk level and locality: a scoring with none recorded is its own category, so the cells add up
+    by_risk = [row(t, "cevt_referrals", "2024-25-Q1", f"risk_level={c}")["value"]
+               for c in ("low", "medium", "high", "not_recorded")]
+    assert by_risk == [1, 1, 2, 1]
+    by_locality = [row(t, "cevt_referrals", "2024-25-Q1", f"locality={c}")["value"]
+                   for c in ("East", "West", "South", "Darlington", "not_recorded")]
+    assert by_locality == [2, 1, 0, 0, 2]
 
 
 # ----------------------------------------------------------------- restraint
@@ -332,7 +343,7 @@ def test_monthly_series_labels_months(tmp_path):
     )
     con = open_store(db)
     try:
-        t = monthly_table(con, d("2024-04-01"), d("2024-06-30"), ["restraint_incidents"])
+        t = indicator_table(con, ["2024-04", "May 2024", "2024-06"], ["restraint_incidents"])
     finally:
         con.close()
     frame = t.frame
@@ -376,7 +387,8 @@ def test_rejected_rows_feed_no_lookback(tmp_path):
 
 
 def test_prefetched_referral_counts_give_the_same_table(sample_db):
-    from dscp_metrics.windows import prefetch, windows_for
+    from dscp_metrics.compute.atoms import prefetch_for
+    from dscp_metrics.periods import parse_periods
 
     periods = ["2023-24", "2024-25-Q1", "2024/25 Q2"]
     con = open_store(sample_db)
@@ -386,13 +398,16 @@ def test_prefetched_referral_counts_give_the_same_table(sample_db):
         con.close()
     con = open_store(sample_db)
     try:
-        prefetch(con, windows_for(periods)).join()
+        prefetch_for(con, parse_periods(periods)).join()
         tables = [t for (t,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'prefetched_%'").fetchall()]
+            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'atoms_%'").fetchall()]
         assert len(tables) == 1  # referrals: the one extract counted per day
+        con.execute(f"DELETE FROM main.{tables[0]}")  # an emptied prefetched table shows it was read
+        emptied = indicator_table(con, periods, ["csc_referrals"]).frame
+        con.execute(f"DROP TABLE main.{tables[0]}")
+        prefetch_for(con, parse_periods(periods)).join()
         fast = indicator_table(con, periods).frame
-        view = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'records_csc_referrals_period'").fetchone()[0]
     finally:
         con.close()
-    assert tables[0] in view  # the view read the prefetched table
+    assert (emptied["numerator"] == 0).all()
     pd.testing.assert_frame_equal(plain, fast)

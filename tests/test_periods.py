@@ -92,8 +92,8 @@ def test_rejection_message_reads_as_documented():
     with pytest.raises(PeriodError) as caught:
         parse_period("2024-Q5")
     assert str(caught.value) == (
-        "'2024-Q5' is not a period: use a quarter like 2024-25-Q1 or '2024/25 Q1', "
-        "or a financial year like 2024-25"
+        "'2024-Q5' is not a period: use a month like 2024-05 or 'May 2024', a quarter like 2024-25-Q1 "
+        "or '2024/25 Q1', or a financial year like 2024-25"
     )
 
 
@@ -447,3 +447,69 @@ def test_parse_date_rejects(text, reason):
 def test_parse_date_rejects_non_text(value):
     with pytest.raises(PeriodError, match="is not a date"):
         parse_date(value)
+
+
+# --- calendar months as periods ----------------------------------------------------------
+
+MAY_2024 = Period.calendar_month(2024, 5)
+FEB_2025 = Period.calendar_month(2025, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05", MAY_2024),
+        ("2024/05", MAY_2024),
+        ("2024-5", MAY_2024),
+        ("May 2024", MAY_2024),
+        ("may 2024", MAY_2024),
+        ("  MAY   2024 ", MAY_2024),
+        ("2025-02", FEB_2025),
+        ("Feb 2025", FEB_2025),
+        ("February 2025", FEB_2025),
+        ("Sept 2024", Period.calendar_month(2024, 9)),
+        ("2011-12", Period(2011)),  # the collision: the financial year wins
+        ("2011-11", Period.calendar_month(2011, 11)),
+    ],
+)
+def test_parse_month(text, expected):
+    assert parse_period(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2024-13", "Mayo 2024", "May 24", "2024-05-01", "13 2024"])
+def test_parse_month_rejects(text):
+    with pytest.raises(PeriodError, match="is not a period"):
+        parse_period(text)
+
+
+def test_month_fields_code_label_and_days():
+    assert MAY_2024 == Period(2024, month=5)
+    assert FEB_2025 == Period(2024, month=2)  # February 2025 is in the financial year 2024-25
+    assert (MAY_2024.kind, MAY_2024.code, MAY_2024.label) == ("month", "2024-05", "May 2024")
+    assert (FEB_2025.first_day, FEB_2025.last_day) == (date(2025, 2, 1), date(2025, 2, 28))
+    assert Period.calendar_month(2024, 2).last_day == date(2024, 2, 29)
+    assert parse_period(MAY_2024.code) == parse_period(MAY_2024.label) == MAY_2024
+
+
+def test_month_neighbours_and_windows():
+    assert MAY_2024.previous() == Period.calendar_month(2024, 4)
+    assert Period.calendar_month(2025, 1).previous() == Period.calendar_month(2024, 12)
+    assert Period.calendar_month(2024, 4).previous() == Period.calendar_month(2024, 3)
+    assert MAY_2024.year_earlier() == Period.calendar_month(2023, 5)
+    assert MAY_2024.quarters() == [Q1_2024]
+    assert MAY_2024.months() == [date(2024, 5, 1)]
+    assert MAY_2024.rolling_12_months() == (date(2023, 6, 1), date(2024, 5, 31))
+    assert Q4_2024.month_periods() == [Period.calendar_month(2025, m) for m in (1, 2, 3)]
+
+
+def test_months_sort_before_their_quarter_and_in_time_order():
+    shuffled = [Q1_2024, Period.calendar_month(2024, 6), MAY_2024, FY_2024, Period.calendar_month(2024, 4)]
+    assert sorted(shuffled) == [Period.calendar_month(2024, 4), Q1_2024, FY_2024, MAY_2024,
+                                Period.calendar_month(2024, 6)]
+
+
+def test_month_and_quarter_fields_are_exclusive():
+    with pytest.raises(PeriodError):
+        Period(2024, 1, 5)
+    with pytest.raises(PeriodError):
+        Period(2024, month=13)

@@ -1,9 +1,14 @@
-"""The Think Tank indicator set (v1), declared once; see `indicators.md`."""
+"""The Think Tank indicator set (indicators.md v2), declared once, theme by theme.
 
-# Imported in the PLG's theme order: the registry's order is the order of every table and menu.
-from . import domestic_abuse, harm_outside_home, restraint, osa  # noqa: F401,I001  (registers the indicators)
-from .registry import POLARITIES, REGISTRY, THEMES, UNITS, Dimension, Indicator, Registry
-from .sources import SOURCES, Source
+The theme modules are imported in the PLG's theme order: the registry's order is
+the order of every table, menu and pack section.
+"""
+
+from . import domestic_abuse, harm_outside_home, restraint, osa  # noqa: F401,I001  (registers the declarations)
+from .model import (
+    NOT_RECORDED, POLARITIES, UNITS, Dimension, Indicator, Measure, Ref, Source,
+)
+from .registry import MEASURES, REGISTRY, SOURCES, THEMES, Theme
 
 
 def get_indicator(indicator_id: str) -> Indicator:
@@ -16,16 +21,11 @@ def all_indicators() -> list[Indicator]:
     return list(REGISTRY)
 
 
+def theme_title(theme_id: str) -> str:
+    return THEMES.get(theme_id).title
+
+
 __all__ = [
-    "POLARITIES",
-    "REGISTRY",
-    "SOURCES",
-    "THEMES",
-    "UNITS",
-    "Dimension",
-    "Indicator",
-    "Registry",
-    "Source",
-    "all_indicators",
-    "get_indicator",
+    "MEASURES", "NOT_RECORDED", "POLARITIES", "REGISTRY", "SOURCES", "THEMES", "UNITS", "Dimension", "Indicator",
+    "Measure", "Ref", "Source", "Theme", "all_indicators", "get_indicator", "theme_title",
 ]

@@ -1,97 +1,90 @@
-"""Theme `osa`: the Organisational Safeguarding Assessment (a yearly self-assessment by partner services)."""
+"""Theme `osa`: the Organisational Safeguarding Assessment (a yearly self-assessment by partner services).
 
-from .registry import REGISTRY, Dimension, Indicator
+OSA figures use the returns whose assessment date falls in the 12 months that
+end on the period's last day (the assessment runs once a year).
+"""
+
+from ..load.contract import OSA_SECTIONS, RATINGS
+from .model import Dimension, Indicator, Measure, Ref, Source
+from .registry import Theme, register_theme
+
+RETURNS_SOURCE = Source(
+    name="osa_returns", title="Organisational Safeguarding Assessment returns", tables=("osa_returns",),
+    date_column="assessment_date",
+    records_sql="SELECT * FROM store.osa_returns WHERE assessment_date BETWEEN {start} AND {end}",
+)
+ISSUED_SOURCE = Source(
+    name="osa_issued", title="Organisational Safeguarding Assessment distribution", tables=("osa_issued",),
+    date_column="issued_date",
+    records_sql="SELECT * FROM store.osa_issued WHERE issued_date BETWEEN {start} AND {end}",
+)
 
 SECTION = Dimension(
-    key="section",
-    sql="r.section",
-    categories=(
-        "leadership",
-        "policies",
-        "information_sharing",
-        "training",
-        "voice_of_child",
-        "domestic_abuse",
-        "harm_outside_home",
-        "first_1001_days",
-        "mental_health",
-    ),
-    labels=(
-        "Leadership, supervision and accountability",
-        "Use of policies and procedures to safeguard children",
-        "Information sharing and data management",
-        "Multi agency training and development",
-        "The voice of children and young people",
-        "Domestic abuse",
-        "Harm outside the home",
-        "First 1001 days",
-        "Mental health and wellbeing",
-    ),
+    key="section", title="section", sql="r.section",
+    categories=tuple(c.code for c in OSA_SECTIONS), labels=tuple(c.label for c in OSA_SECTIONS),
 )
-RATING = Dimension(key="rating", sql="r.rating", categories=("Red", "Amber", "Green"))
-WINDOW = (
+RATING = Dimension(key="rating", title="rating", sql="r.rating", categories=tuple(c.code for c in RATINGS))
+ORGANISATION = Dimension(key="organisation", title="organisation", sql="r.organisation", categories=None)
+
+WINDOW_WORDS = (
     "OSA figures use the returns whose assessment date falls in the 12 months ending on the period's last day "
     "(the assessment runs once a year)."
 )
-RATINGS = "standards rated in returns assessed in the 12 months ending on the period's last day"
+RATINGS_WORDS = "standards rated in returns assessed in the 12 months ending on the period's last day"
 
-REGISTRY.register(
-    Indicator(
-        id="osa_green_share",
-        title="Standards rated Green, % of standards rated, by section",
-        short_title="Green share",
-        theme="osa",
-        unit="%",
-        polarity="higher",
-        source="osa_returns",
-        definition="Of all standards rated in the self-assessments, the share rated Green, overall and for each of the nine sections.",
-        numerator=RATINGS + ", rated Green",
-        numerator_sql="count(r.standard_id) FILTER (WHERE r.rating = 'Green')",
-        denominator=RATINGS,
-        denominator_sql="count(r.standard_id)",
-        breakdowns=(SECTION,),
-        window="rolling_12_months",
-        caveats=WINDOW + " Ratings are the services' own self-assessment.",
-        value_label="% Green",
-    ),
-    Indicator(
-        id="osa_rating_share",
-        title="Standards by RAG rating, % of standards rated in each section",
-        short_title="Rating share",
-        theme="osa",
-        unit="%",
-        polarity="none",
-        source="osa_returns",
-        definition="Within each section, the share of standards rated Red, Amber and Green.",
-        numerator=RATINGS + ", with the rating, in the section",
-        numerator_sql="count(r.standard_id)",
-        denominator=RATINGS + " in the section",
-        share_within=("section",),
-        breakdowns=(SECTION, RATING),
-        include_all=False,
-        window="rolling_12_months",
-        caveats=WINDOW,
-        value_label="% of ratings",
-    ),
-    Indicator(
-        id="osa_return_rate",
-        title="Self-assessments returned, % of those issued",
-        short_title="Return rate",
-        theme="osa",
-        unit="%",
-        polarity="higher",
-        source="osa_returns",
-        definition="The number of self-assessments returned as a share of the number issued in the same 12 months.",
-        numerator="distinct return_id among returns assessed in the 12 months ending on the period's last day",
-        numerator_sql="count(DISTINCT r.return_id)",
-        denominator="the sum of self-assessments issued (osa_issued) with an issued date in the same 12 months",
-        denominator_source_sql=(
-            "(SELECT coalesce(sum(i.issued), 0) FROM store.osa_issued i "
-            "WHERE i.issued_date BETWEEN {start} AND {end})"
+RATED = Measure(
+    id="osa_ratings", source="osa_returns", aggregate="count", sql="count(r.standard_id)",
+    description=RATINGS_WORDS, dimensions=(SECTION, RATING, ORGANISATION), window="rolling_12_months",
+)
+RETURNED = Measure(
+    id="osa_returns_received", source="osa_returns", aggregate="distinct", sql="count(DISTINCT r.return_id)",
+    description="distinct return_id among returns assessed in the 12 months ending on the period's last day",
+    window="rolling_12_months",
+)
+ISSUED = Measure(
+    id="osa_assessments_issued", source="osa_issued", aggregate="count", sql="coalesce(sum(r.issued), 0)",
+    description="the sum of self-assessments issued (osa_issued) with an issued date in the same 12 months",
+    window="rolling_12_months",
+)
+
+register_theme(
+    Theme("osa", "Organisational Safeguarding Assessment",
+          "A yearly self-assessment by partner services against safeguarding standards in nine sections, each "
+          "standard rated Red, Amber or Green; figures use the returns of the 12 months to the period's end."),
+    sources=(RETURNS_SOURCE, ISSUED_SOURCE),
+    measures=(RATED, RETURNED, ISSUED),
+    indicators=(
+        Indicator(
+            id="osa_green_share", title="Standards rated Green, % of standards rated, by section",
+            short_title="Green share", theme="osa", unit="%", polarity="higher",
+            definition="Of all standards rated in the self-assessments, the share rated Green, overall, for each "
+                       "of the nine sections and for each organisation that returned one.",
+            numerator_words=RATINGS_WORDS + ", rated Green", numerator=Ref.of(RATED, rating="Green"),
+            denominator_words=RATINGS_WORDS, denominator=Ref.of(RATED),
+            breakdowns=(("section",), ("organisation",)),
+            caveats=WINDOW_WORDS + " Ratings are the services' own self-assessment: differences between "
+                    "organisations may reflect how strictly each one judges as much as practice.",
+            value_label="% Green",
         ),
-        denominator_sources=("osa_issued",),
-        window="rolling_12_months",
-        caveats=WINDOW + " Needs both osa_returns.csv and osa_issued.csv.",
-        value_label="% returned",
+        Indicator(
+            id="osa_rating_share", title="Standards by RAG rating, % of standards rated in each section",
+            short_title="Rating share", theme="osa", unit="%", polarity="none",
+            definition="Within each section, the share of standards rated Red, Amber and Green.",
+            numerator_words=RATINGS_WORDS + ", with the rating, in the section", numerator=Ref.of(RATED),
+            denominator_words=RATINGS_WORDS + " in the section", denominator=Ref.of(RATED),
+            denominator_by=("section",), breakdowns=(("section", "rating"),), include_all=False,
+            caveats=WINDOW_WORDS, value_label="% of ratings", chart="stacked",
+        ),
+        Indicator(
+            id="osa_return_rate", title="Self-assessments returned, % of those issued", short_title="Return rate",
+            theme="osa", unit="%", polarity="higher",
+            definition="The number of self-assessments returned as a share of the number issued in the same "
+                       "12 months.",
+            numerator_words=RETURNED.description, numerator=Ref.of(RETURNED),
+            denominator_words=ISSUED.description, denominator=Ref.of(ISSUED),
+            caveats=WINDOW_WORDS + " Needs both osa_returns.csv and osa_issued.csv. More returns than issued "
+                    "is shown with a flag and no interval.",
+            value_label="% returned",
+        ),
     ),
 )

@@ -9,7 +9,8 @@ The rules (configured in `data/thinktank.toml`, see `config.py`):
    containing it Amber, wholly on the bad side Red).
 2. No target, a benchmark: the Fingertips comparison (`better` Green,
    `similar` Amber, `worse` Red).
-3. The OSA Green share (overall or a section): configurable bands.
+3. Bands on the indicator's own scale, where `data/thinktank.toml` sets them
+   (the OSA Green share has the agreed 80% / 70%).
 4. Otherwise not rated. An indicator of polarity `none` is never rated, and a
    suppressed figure is not rated either (its RAG would hint at its size).
 
@@ -21,12 +22,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pandas as pd
 
-from .config import Config
-from .indicators import Indicator
-from .periods import parse_period
-from .stats import compare_with_benchmark
+from ..config import Config
+from ..indicators import Indicator
+from ..periods import parse_period
+from .compare import compare_with_benchmark
 
 GREEN, AMBER, RED, NOT_RATED = "green", "amber", "red", "not_rated"
 LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red", NOT_RATED: "Not rated"}
@@ -67,12 +67,7 @@ def benchmark_for(config: Config, indicator_id: str, period: str) -> Benchmark |
     rows = table[(table["indicator_id"] == indicator_id) & (table["area"] == config.benchmark_area)]
     if rows.empty:
         return None
-    try:
-        year = parse_period(period)
-        year_start = year.start_year
-    except Exception:  # a month label (YYYY-MM): its financial year
-        month = pd.Timestamp(period + "-01")
-        year_start = month.year if month.month >= 4 else month.year - 1
+    year_start = parse_period(period).start_year  # a month or quarter: its financial year
     starts = rows["period"].map(lambda p: parse_period(p).start_year)
     eligible = rows[starts <= year_start]
     if eligible.empty:
@@ -115,17 +110,32 @@ def rag_status(
             return Rag(ASSURANCE_RAG[assurance], f"target {shown}: SPC assurance {words} over {n_points} months")
         comparison = compare_with_benchmark(lower, upper, target, indicator.polarity)
         if comparison in COMPARISON_RAG:
-            return Rag(COMPARISON_RAG[comparison], f"target {shown}: interval {comparison.replace('better', 'better than').replace('worse', 'worse than')} target")
+            words = {"better": "better than", "worse": "worse than", "similar": "similar to"}[comparison]
+            return Rag(COMPARISON_RAG[comparison], f"target {shown}: interval {words} target")
     if breakdown == "all":
         bench = benchmark_for(config, indicator.id, period)
         if bench is not None:
             comparison = compare_with_benchmark(lower, upper, bench.value, indicator.polarity)
             if comparison in COMPARISON_RAG:
-                return Rag(COMPARISON_RAG[comparison], f"{comparison} than {bench.describe(indicator.unit)}".replace("similar than", "similar to"))
-    if indicator.id == "osa_green_share":
-        if value >= config.osa_green_at_least:
-            return Rag(GREEN, f"{config.osa_green_at_least:g}% or more rated Green")
-        if value >= config.osa_amber_at_least:
-            return Rag(AMBER, f"{config.osa_amber_at_least:g}% to {config.osa_green_at_least:g}% rated Green")
-        return Rag(RED, f"under {config.osa_amber_at_least:g}% rated Green")
+                words = {"better": "better than", "worse": "worse than", "similar": "similar to"}[comparison]
+                return Rag(COMPARISON_RAG[comparison], f"{words} {bench.describe(indicator.unit)}")
+    bands = config.bands.get(indicator.id)
+    if bands is not None:
+        return _banded(indicator, float(value), bands)
     return Rag(NOT_RATED, "no target or benchmark agreed")
+
+
+def _banded(indicator: Indicator, value: float, bands) -> Rag:
+    """Green / Amber / Red from the configured bands on the indicator's own scale."""
+    unit = "%" if indicator.unit == "%" else ""
+    if indicator.polarity == "lower":
+        if value <= bands.green:
+            return Rag(GREEN, f"{bands.green:g}{unit} or less")
+        if value <= bands.amber:
+            return Rag(AMBER, f"over {bands.green:g}{unit}, up to {bands.amber:g}{unit}")
+        return Rag(RED, f"over {bands.amber:g}{unit}")
+    if value >= bands.green:
+        return Rag(GREEN, f"{bands.green:g}{unit} or more")
+    if value >= bands.amber:
+        return Rag(AMBER, f"{bands.amber:g}{unit} to under {bands.green:g}{unit}")
+    return Rag(RED, f"under {bands.amber:g}{unit}")

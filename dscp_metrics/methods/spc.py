@@ -26,7 +26,7 @@ import datetime
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 LIMIT_MULTIPLIER = 2.66  # 3 sigma ≈ 2.66 × mean moving range (3 / d2, d2 = 1.128)
 NEAR_LIMIT_MULTIPLIER = 2 * LIMIT_MULTIPLIER / 3  # the 2-sigma lines

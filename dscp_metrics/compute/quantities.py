@@ -1,0 +1,65 @@
+"""What each published number counts: a `Quantity` is a measure, a period and the categories it covers.
+
+Two rows of the indicator table that show the same quantity show the same
+number: the count `da_referrals` and the numerator of `da_referral_share`; the
+denominator of `osa_green_share` for a section and of `osa_rating_share` in it.
+The disclosure audit reasons about quantities, not rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..indicators import Indicator, Measure
+
+
+@dataclass(frozen=True, order=True)
+class Quantity:
+    """One number: `measure` (its id) in `period` (a period code), over the records whose
+    categories are in `filters` (key -> codes, sorted; a key with every category is left out)."""
+
+    measure: str
+    period: str
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __str__(self) -> str:
+        cells = ";".join(f"{k}={'|'.join(v)}" for k, v in self.filters)
+        return f"{self.measure} {self.period}" + (f" [{cells}]" if cells else "")
+
+    @property
+    def filter_map(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.filters)
+
+
+def normalised(measure: Measure, filters: dict[str, tuple[str, ...]], found: dict) -> tuple:
+    """Filters in canonical form: sorted keys, sorted codes, a key that keeps every category dropped."""
+    out = []
+    for key in sorted(filters):
+        codes = tuple(sorted(set(filters[key])))
+        if codes != tuple(sorted(measure.dimension(key).all_categories(found.get(key, ())))):
+            out.append((key, codes))
+    return tuple(out)
+
+
+def merge(where: dict[str, tuple[str, ...]], cell: Sequence[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """A declared restriction (`where`) and a breakdown cell together."""
+    merged = dict(where)
+    for key, code in cell:
+        merged[key] = tuple(c for c in merged.get(key, (code,)) if c == code)
+    return merged
+
+
+def row_quantities(indicator: Indicator, period: str, cell: Sequence[tuple[str, str]],
+                   found: dict) -> tuple[Quantity, Quantity | None]:
+    """The numerator's and the denominator's quantity of one row of the indicator table."""
+    numerator = indicator.numerator
+    num = Quantity(numerator.measure.id, period, normalised(numerator.measure, merge(numerator.filters, cell), found))
+    if indicator.denominator is None:
+        return num, None
+    den_keys = indicator.denominator_by
+    den_cell = [(k, v) for k, v in cell if den_keys is None or k in den_keys]
+    denominator = indicator.denominator
+    den = Quantity(denominator.measure.id, period,
+                   normalised(denominator.measure, merge(denominator.filters, den_cell), found))
+    return num, den

@@ -1,0 +1,224 @@
+"""The indicator table: every declared indicator for the periods asked (indicators.md, "The indicator table").
+
+One row per indicator, period and breakdown cell, with the public columns
+`indicator_id, period, breakdown, numerator, denominator, value, lower_ci,
+upper_ci, unit` and internal ones the publication and the views read (never
+exported): `cell` (the breakdown as a tuple of (key, code) pairs), `num_key` and
+`den_key` (which quantity the numerator and denominator are: two rows with the
+same key show the same number), `num_sq` (a mean's sum of squares),
+`history_complete` (False when the source's look-back runs short for the
+period) and `period_kind`.
+
+- a `count` is its numerator, with a 95% interval by Byar's method (exact
+  Poisson below 10); a `%` is numerator / denominator × 100 with Wilson's
+  interval; a `mean` is the sum of the ratings / how many there are, with
+  Student's t interval (none with fewer than 2 ratings);
+- a denominator of 0 gives no value, never 0 and never an error; a `%` whose
+  numerator exceeds its denominator (more OSA returns than issued) keeps its
+  value and has no interval;
+- a breakdown category with no records has its row, with 0; an indicator whose
+  extract was not supplied has no rows (and is named in the notes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+
+import numpy as np
+import pandas as pd
+
+from ..methods import intervals
+from ..indicators import REGISTRY, SOURCES, Indicator, Ref
+from ..periods import Period, months_before, parse_periods
+from ..store import store_tables
+from .atoms import atom_plan
+from .quantities import row_quantities
+from .spans import window_span
+from .values import AtomValues, Request, cell_categories, data_categories, distinct_values
+
+COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "lower_ci", "upper_ci", "unit"]
+INTERNAL_COLUMNS = ["cell", "num_key", "den_key", "num_sq", "history_complete", "period_kind"]
+
+
+@dataclass
+class IndicatorTable:
+    """The computed table, what could not be computed, and what the data says about itself."""
+
+    frame: pd.DataFrame
+    missing_sources: dict[str, list[str]] = field(default_factory=dict)
+    categories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    first_dates: dict[str, object] = field(default_factory=dict)
+
+    def notes(self) -> list[str]:
+        """One sentence per extract that was never loaded, naming the indicators left out."""
+        return [f"{table}.csv was never loaded: no rows for {', '.join(ids)}"
+                for table, ids in self.missing_sources.items()]
+
+
+def breakdown_label(cell: Sequence[tuple[str, str]]) -> str:
+    """`all`, `key=value`, or two keys joined by `;` (the table's breakdown column)."""
+    return ";".join(f"{k}={v}" for k, v in cell) or "all"
+
+
+def _requests(indicator: Indicator) -> list[tuple[tuple[str, ...], Request, Request | None]]:
+    """For each breakdown (the whole figure first): the numerator's and the denominator's request."""
+    out = []
+    shapes = ([()] if indicator.include_all else []) + list(indicator.breakdowns)
+    for keys in shapes:
+        numerator = Request(indicator.numerator.measure, indicator.numerator.where, tuple(keys))
+        denominator = None
+        if indicator.denominator is not None:
+            den_keys = tuple(k for k in keys if indicator.denominator_by is None or k in indicator.denominator_by)
+            denominator = Request(indicator.denominator.measure, indicator.denominator.where, den_keys)
+        out.append((tuple(keys), numerator, denominator))
+    return out
+
+
+def compute(con, periods: Sequence[Period], ids: Sequence[str] | None = None,
+            loaded: set[str] | None = None) -> IndicatorTable:
+    """Compute the indicators (all, or `ids`) for `periods` on a store connection (see `store.open_store`)."""
+    indicators = [REGISTRY.get(i) for i in ids] if ids else list(REGISTRY)
+    loaded = store_tables(con) if loaded is None else loaded
+    missing: dict[str, list[str]] = {}
+    ready = []
+    for indicator in indicators:
+        absent = [t for t in REGISTRY.tables_needed(indicator) if t not in loaded]
+        for table in absent:
+            missing.setdefault(table, []).append(indicator.id)
+        if not absent:
+            ready.append(indicator)
+    periods = list(periods)
+    if not periods or not ready:
+        return IndicatorTable(empty_frame(), missing)
+
+    measures = list(dict.fromkeys(m for i in ready for m in i.measures))
+    found = data_categories(con, measures)
+    plans = {i.id: _requests(i) for i in ready}
+    requests = list(dict.fromkeys(r for plan in plans.values() for _, n, d in plan for r in (n, d) if r is not None))
+    answers: dict[Request, pd.DataFrame] = {}
+    for source_name, (source_measures, sql) in atom_plan(ready, periods).items():
+        atoms = AtomValues(con, source_measures, sql, periods)
+        for request in requests:
+            if request.measure.source == source_name and request.measure.additive:
+                answers[request] = atoms.answer(request, periods, found)
+    for request in requests:
+        if not request.measure.additive:
+            answers[request] = distinct_values(con, request, periods, found)
+    first_dates = _first_dates(con, ready)
+    parts = [_rows(i, plan, answers, periods, found, first_dates) for i in ready for plan in [plans[i.id]]]
+    frame = _finish(pd.concat(parts, ignore_index=True))
+    return IndicatorTable(frame, missing, found, first_dates)
+
+
+def _first_dates(con, indicators: Iterable[Indicator]) -> dict[str, object]:
+    """The first record date of each source whose figures need a look-back history."""
+    dates = {}
+    for name in {m.source for i in indicators for m in i.measures}:
+        source = SOURCES.get(name)
+        if source.history_months:
+            dates[name] = con.execute(f"SELECT min({source.date_column}) FROM store.{source.tables[0]}").fetchone()[0]
+    return dates
+
+
+def _history_complete(indicator: Indicator, period: Period, first_dates: dict) -> bool:
+    for measure in indicator.measures:
+        source = SOURCES.get(measure.source)
+        first = first_dates.get(measure.source)
+        if source.history_months and first is not None:
+            if window_span(period, measure.window)[0] < months_before(first, -source.history_months):
+                return False
+    return True
+
+
+def _rows(indicator: Indicator, plan, answers, periods, found, first_dates) -> pd.DataFrame:
+    """The indicator's rows: for every period, the whole figure and then each breakdown's cells."""
+    by_period = {p.code: p for p in periods}
+    frames = []
+    for keys, num_request, den_request in plan:
+        numerator = answers[num_request].set_index(["period", *(f"k_{k}" for k in keys)])
+        where = dict(indicator.numerator.where)
+        cells = list(product(*(cell_categories(indicator.numerator.measure, k, where, found) for k in keys)))
+        index = [(p.code, cell) for p in periods for cell in cells]
+        lookup = [(code, *cell) if keys else code for code, cell in index]
+        num = numerator.loc[lookup]
+        frame = pd.DataFrame({
+            "indicator_id": indicator.id,
+            "period": [code for code, _ in index],
+            "cell": [tuple(zip(keys, cell)) for _, cell in index],
+            "numerator": num["value"].to_numpy(),
+            "num_sq": num["sq"].to_numpy() if "sq" in num else np.nan,
+        })
+        keys_of = [row_quantities(indicator, p, c, found) for p, c in zip(frame["period"], frame["cell"])]
+        frame["num_key"] = [k[0] for k in keys_of]
+        frame["den_key"] = [k[1] for k in keys_of]
+        if den_request is not None:
+            den_keys = den_request.keys
+            den = answers[den_request].set_index(["period", *(f"k_{k}" for k in den_keys)])["value"]
+            den_cells = [tuple((k, v) for k, v in c if k in den_keys) for c in frame["cell"]]
+            lookup = [(p, *(v for _, v in c)) if den_keys else p for p, c in zip(frame["period"], den_cells)]
+            frame["denominator"] = den.loc[lookup].to_numpy()
+        else:
+            frame["denominator"] = np.nan
+        frames.append(frame)
+    rows = pd.concat(frames, ignore_index=True)
+    order = {code: n for n, code in enumerate(by_period)}
+    rows = rows.iloc[np.argsort(rows["period"].map(order).to_numpy(), kind="stable")].reset_index(drop=True)
+    rows["unit"] = indicator.unit
+    rows["breakdown"] = [breakdown_label(c) for c in rows["cell"]]
+    rows["history_complete"] = [_history_complete(indicator, by_period[p], first_dates) for p in rows["period"]]
+    rows["period_kind"] = [by_period[p].kind for p in rows["period"]]
+    return rows
+
+
+def _finish(raw: pd.DataFrame) -> pd.DataFrame:
+    """Values and 95% intervals for every row at once."""
+    unit = raw["unit"].to_numpy()
+    is_rate, is_mean = unit == "%", unit == "mean"
+    has_den = is_rate | is_mean
+    numerator = raw["numerator"].to_numpy(dtype=float)
+    denominator = np.where(has_den, raw["denominator"].to_numpy(dtype=float), 0.0)
+    positive = denominator > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(positive, numerator / np.where(positive, denominator, 1), np.nan)
+    valid_rate = is_rate & positive & (numerator <= denominator)
+    wilson_lower, wilson_upper = intervals.wilson_interval(
+        np.where(valid_rate, numerator, 0), np.where(valid_rate, denominator, 0))
+    count_lower, count_upper = intervals.count_interval(np.where(has_den, 0, numerator))
+    mean_lower, mean_upper = intervals.t_interval(numerator, raw["num_sq"].to_numpy(dtype=float), denominator)
+    value = np.select([is_rate, is_mean], [ratio * 100, ratio], numerator)
+    lower = np.select([is_rate, is_mean], [np.where(valid_rate, wilson_lower * 100, np.nan), mean_lower], count_lower)
+    upper = np.select([is_rate, is_mean], [np.where(valid_rate, wilson_upper * 100, np.nan), mean_upper], count_upper)
+    out = pd.DataFrame({
+        "indicator_id": raw["indicator_id"].astype(str).to_numpy(),
+        "period": raw["period"].astype(str).to_numpy(),
+        "breakdown": raw["breakdown"].astype(str).to_numpy(),
+        "numerator": pd.array(np.round(numerator).astype(np.int64), dtype="Int64"),
+        "denominator": pd.array(np.where(has_den, denominator, 0).astype(np.int64), dtype="Int64"),
+        "value": value,
+        "lower_ci": lower,
+        "upper_ci": upper,
+        "unit": unit,
+    })
+    out.loc[~has_den, "denominator"] = pd.NA
+    for column in INTERNAL_COLUMNS:
+        out[column] = raw[column].to_numpy()
+    return out
+
+
+def empty_frame() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS + INTERNAL_COLUMNS})
+
+
+def indicator_table(con, periods: Iterable[str | Period], ids: Sequence[str] | None = None) -> IndicatorTable:
+    """The indicator table for periods (months, quarters or financial years), in the order given."""
+    return compute(con, parse_periods(periods), ids)
+
+
+def public(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns `indicators.md` defines, in order."""
+    return frame[COLUMNS]
+
+
+__all__ = ["COLUMNS", "INTERNAL_COLUMNS", "IndicatorTable", "Ref", "breakdown_label", "compute", "indicator_table"]

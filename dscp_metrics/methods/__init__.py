@@ -1,0 +1,1 @@
+"""Statistical methods: intervals, comparisons, SPC and RAG — small functions, cited, vectorised."""
