@@ -1,4 +1,4 @@
-"""The `dscp` command line: load, rejects, sample, indicators, build.
+"""The `dscp` command line: load, rejects, sample, indicators, audit, build.
 
 Every failure a user can cause is reported as one sentence on stderr with a
 non-zero exit status; a traceback means a bug in the workbook.
@@ -67,34 +67,25 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------- indicators
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    from .store import open_store
-    from .indicators import get_indicator
-    from .periods import parse_periods
-    from .windows import prefetch, windows_for
+    from .export.indicators_file import write_indicator_export
 
-    periods = parse_periods(args.period)  # a bad period or id fails before the database is opened
-    for indicator_id in args.indicator or ():
-        get_indicator(indicator_id)
-    con = open_store(args.db)
-    try:
-        # DuckDB starts on the referral look-back while pandas is imported below
-        background = prefetch(con, windows_for(periods), args.indicator or None)
-        from .export.indicator_table import write_indicator_table
-
-        if background is not None:
-            background.join()
-        write_indicator_table(
-            db_path=args.db,
-            periods=periods,
-            fmt=args.format,
-            output=args.output,
-            suppress=not args.no_suppress,
-            ids=args.indicator or None,
-            con=con,
-        )
-    finally:
-        con.close()
+    write_indicator_export(
+        db_path=args.db,
+        periods=args.period,
+        fmt=args.format,
+        output=args.output,
+        suppress=not args.no_suppress,
+        ids=args.indicator or None,
+    )
     return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from .export.audit_file import audit_file
+
+    report = audit_file(args.file)
+    print(report.format())
+    return 0 if report.ok else 1
 
 
 # -------------------------------------------------------------------- build
@@ -140,14 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("indicators", help="write the indicator table for one or more periods")
     p.add_argument("--period", action="append", required=True, metavar="P",
-                   help="a quarter (2024-25-Q1 or '2024/25 Q1') or a financial year (2024-25); repeatable")
+                   help="a month (2024-05 or 'May 2024'), a quarter (2024-25-Q1 or '2024/25 Q1') or a financial "
+                        "year (2024-25); repeatable, mixable: everything asked is protected together")
     _add_db(p)
-    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv",
+                   help="csv (default), json, or xlsx (an accessible spreadsheet; needs --output)")
     p.add_argument("--output", type=Path, help="write to this file instead of stdout")
     p.add_argument("--indicator", action="append", metavar="ID", help="only this indicator; repeatable")
     p.add_argument("--no-suppress", action="store_true",
                    help="turn small-number suppression off (the output is then marked RESTRICTED)")
     p.set_defaults(func=_cmd_indicators)
+
+    p = sub.add_parser("audit", help="check an indicator-table CSV: can any hidden [c] figure be worked out?")
+    p.add_argument("file", type=Path, metavar="FILE.csv")
+    p.set_defaults(func=_cmd_audit)
 
     p = sub.add_parser("build", help="build the Think Tank HTML pack for one or more periods")
     p.add_argument("--period", action="append", required=True, metavar="P")

@@ -38,3 +38,7 @@ class DisclosureError(DscpError):
 
 class SnapshotError(DscpError):
     """The store changed while a pack was being built from it: the pack would mix two loads."""
+
+
+class OutputError(DscpError):
+    """An output location that cannot be written (read-only, full, a file where a folder should be)."""

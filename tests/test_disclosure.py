@@ -14,7 +14,7 @@ import pytest
 
 from dscp_metrics.compute import compute
 from dscp_metrics.disclosure.decide import SUPPRESSED, check_threshold, primary
-from dscp_metrics.disclosure.publication import audit_published, publish
+from dscp_metrics.publication.publish import audit_published, publish
 from dscp_metrics.errors import ConfigError
 from dscp_metrics.periods import parse_periods
 from dscp_metrics.store import open_store

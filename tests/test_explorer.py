@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dscp_metrics import spc as spc_methods
+from dscp_metrics.methods import spc as spc_methods
 from dscp_metrics.store import open_store
 from dscp_metrics.errors import DatabaseError, ParameterError
 from dscp_metrics.explorer import (

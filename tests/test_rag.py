@@ -7,7 +7,7 @@ import pytest
 from dscp_metrics.config import Config, load_config
 from dscp_metrics.errors import ConfigError, UnknownIndicatorError
 from dscp_metrics.indicators import get_indicator
-from dscp_metrics.rag import benchmark_for, rag_status
+from dscp_metrics.methods.rag import benchmark_for, rag_status
 
 RATE = get_indicator("rereferral_rate")  # polarity lower, England benchmark
 GREEN_SHARE = get_indicator("osa_green_share")  # polarity higher

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dscp_metrics.errors import DscpError
-from dscp_metrics.spc import (
+from dscp_metrics.methods.spc import (
     LIMIT_MULTIPLIER,
     MR_SCREEN_MULTIPLIER,
     assurance,

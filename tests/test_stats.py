@@ -24,13 +24,13 @@ import pytest
 from scipy import stats as sp
 
 from dscp_metrics.errors import DscpError
-from dscp_metrics.stats import (
+from dscp_metrics.methods.compare import compare_with_benchmark, direction_of_travel
+from dscp_metrics.methods.intervals import (
     byar_interval,
-    compare_with_benchmark,
     count_interval,
-    direction_of_travel,
     exact_poisson_interval,
     proportion_ci_percent,
+    t_interval,
     wilson_interval,
 )
 
@@ -289,7 +289,7 @@ def test_direction_of_travel_rejects_unknown_unit():
 def test_exact_poisson_95_table_matches_scipy():
     from scipy.stats import chi2
 
-    from dscp_metrics.stats import EXACT_POISSON_95
+    from dscp_metrics.methods.intervals import EXACT_POISSON_95
 
     for count, (lower, upper) in enumerate(EXACT_POISSON_95):
         expected_lower = chi2.ppf(0.025, 2 * count) / 2 if count else 0.0
@@ -302,9 +302,55 @@ def test_interval_path_at_95_percent_does_not_import_scipy():
     import sys
 
     code = (
-        "import sys; from dscp_metrics import stats; "
+        "import sys; from dscp_metrics.methods import intervals as stats; "
         "stats.count_interval([0, 3, 9, 10, 250]); stats.wilson_interval([1, 0], [10, 0]); "
         "print('scipy' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+# --- Student's t interval of a mean (indicators.md: "a mean carries its 95% confidence interval by Student's t") ---
+
+
+@pytest.mark.parametrize(
+    "ratings",
+    [[5, 4, 5, 3, 5, 4], [1, 2], [4] * 10, [1, 5, 5, 5, 2, 3, 4, 4, 5, 1, 2, 3], list(range(1, 11)) * 3],
+)
+def test_t_interval_matches_scipy(ratings):
+    """mean ± t(0.975, n − 1) × s / √n, as PHEindicatormethods phe_mean; scipy.stats.t is the independent check."""
+    x = np.asarray(ratings, dtype=float)
+    lower, upper = t_interval(x.sum(), (x * x).sum(), len(x))
+    if x.std() == 0:
+        assert lower == pytest.approx(x.mean()) and upper == pytest.approx(x.mean())
+        return
+    expected = sp.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=sp.sem(x))
+    assert (lower, upper) == pytest.approx(expected, rel=1e-10)
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_t_interval_needs_two_values(n):
+    lower, upper = t_interval(4.0 * n, 16.0 * n, n)
+    assert math.isnan(lower) and math.isnan(upper)
+
+
+def test_t_interval_is_vectorised():
+    lower, upper = t_interval([9, 10], [41, 50], [2, 2])
+    assert lower[1] == pytest.approx(5.0) and upper[1] == pytest.approx(5.0)  # 5, 5: no spread
+    assert lower[0] < 4.5 < upper[0]
+
+
+def test_change_in_a_mean_is_welchs_t_test():
+    a = np.asarray([5, 4, 5, 5, 4, 5, 5, 4, 5, 5], dtype=float)
+    b = np.asarray([3, 4, 3, 4, 2, 4, 3, 3, 4, 3, 3, 4], dtype=float)
+    row = direction_of_travel(a.sum(), len(a), b.sum(), len(b), "mean",
+                              current_sq=(a * a).sum(), previous_sq=(b * b).sum()).iloc[0]
+    expected = sp.ttest_ind(a, b, equal_var=False).pvalue
+    assert row["p_value"] == pytest.approx(expected, rel=1e-9)
+    assert row["direction"] == "up" and bool(row["significant"])
+    assert row["change"] == pytest.approx(a.mean() - b.mean())
+
+
+def test_a_percentage_above_its_denominator_is_not_tested():
+    row = direction_of_travel(24, 13, 10, 20, "%").iloc[0]
+    assert pd.isna(row["p_value"]) and pd.isna(row["significant"])

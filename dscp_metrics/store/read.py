@@ -53,3 +53,14 @@ def store_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
         "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [STORE]
     ).fetchall()
     return {name for (name,) in rows}
+
+
+def read_load_id(con) -> str | None:
+    """The identity of the load the store holds (a fresh id per completed load), or None for an older store."""
+    import duckdb
+
+    try:
+        row = con.execute(f"SELECT load_id FROM {STORE}.store_info LIMIT 1").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return None if row is None else str(row[0])

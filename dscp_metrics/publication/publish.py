@@ -21,8 +21,8 @@ import pandas as pd
 
 from ..compute.table import COLUMNS
 from ..errors import DisclosureError
-from .decide import SUPPRESSED, check_threshold, decide, final_audit, hidden_rows, primary, quantities_of
-from .relations import build_model
+from ..disclosure.decide import SUPPRESSED, check_threshold, decide, final_audit, hidden_rows, primary, quantities_of
+from ..disclosure.relations import build_model
 
 FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci", "num_sq")
 SHOWN_COLUMNS = [*COLUMNS, "cell", "period_kind", "history_complete", "num_sq", "hidden"]

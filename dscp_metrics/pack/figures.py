@@ -1,0 +1,155 @@
+"""The charts of a theme, declared once for the section that draws them and the appendix that tabulates them.
+
+For each indicator of the theme, in registry order: its monthly SPC chart (when
+it has a monthly series that can be shown), then a bar chart of each of its
+breakdowns for the period (a two-way breakdown as stacked shares). Each chart
+comes with its text alternative and the numbers behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..disclosure.decide import SUPPRESSED
+from ..indicators import Indicator
+from ..present.charts import bar_figure, spc_figure, stacked_figure
+from ..present.format import format_interval, format_value, month
+from ..report.period_report import PeriodReport
+from ..report.series import SpcSeries
+from ..report.summary import VARIATION_WORDS
+
+FINANCIAL_MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
+
+
+@dataclass
+class ChartSpec:
+    """One chart: its id, title, plotly figure, text alternative and the numbers behind it."""
+
+    chart_id: str
+    title: str
+    figure: dict | None
+    alt: str
+    numbers: pd.DataFrame
+    numbers_caption: str
+    note: str = ""
+
+
+def axis_title(indicator: Indicator) -> str:
+    return (indicator.value_label or indicator.unit).capitalize()
+
+
+def _small_rule(report: PeriodReport, unit: str) -> str:
+    t = report.threshold
+    return f"where the number counted or the total is from 1 to {t}" if unit != "count" else f"with 1 to {t}"
+
+
+def spc_spec(report: PeriodReport, indicator: Indicator, series: SpcSeries) -> ChartSpec:
+    unit = indicator.unit
+    first, last = series.dates[0], series.dates[-1]
+    title = f"{indicator.label}, each month from {month(first)} to {month(last)}"
+    latest = series.values[-1]
+    parts = [f"Line chart of {indicator.label}, each month from {month(first)} to {month(last)}.",
+             f"In {month(last)} the figure was {format_value(latest, unit) if latest is not None else SUPPRESSED}."]
+    if series.draw_limits:
+        frame = series.frame
+        low, high = format_value(max(frame["lpl"].iloc[-1], 0), unit), format_value(frame["upl"].iloc[-1], unit)
+        parts.append(f"The average is {format_value(frame['mean'].iloc[-1], unit)}, with process limits from "
+                     f"{low} to {high}.")
+        parts.append(series.reading.get("reading", ""))
+    note = ""
+    if series.n_hidden:
+        note = (f"Months {_small_rule(report, unit)} are hidden ({series.n_hidden} of {len(series.values)}), to "
+                "protect the children concerned; the average, the process limits and the SPC reading are not shown "
+                "because they are worked out from every month and would let a hidden month be worked out.")
+        parts.append(note)
+    target = report.config.targets.get(indicator.id)
+    figure = spc_figure(series, axis_title(indicator), target) if series.chartable else None
+    if figure is None:
+        note = (f"{indicator.label} is not charted month by month: in most months the figure is "
+                f"{_small_rule(report, unit).replace('with ', 'from ')} and is hidden. "
+                "The numbers are in the appendix.")
+    return ChartSpec(f"spc-{indicator.id}", title, figure, " ".join(p for p in parts if p),
+                     monthly_grid(series), f"{indicator.label}, each month", note)
+
+
+def monthly_grid(series: SpcSeries) -> pd.DataFrame:
+    """A monthly series as a compact table: a row per financial year, a column per month (April first)."""
+    unit = series.indicator.unit
+    cells: dict[str, dict[str, str]] = {}
+    for date, value in zip(series.dates, series.values):
+        year = date.year if date.month >= 4 else date.year - 1
+        cells.setdefault(f"{year}/{(year + 1) % 100:02d}", {})[FINANCIAL_MONTHS[(date.month - 4) % 12]] = (
+            SUPPRESSED if value is None else format_value(value, unit))
+    frame = pd.DataFrame([{"Year": y, **{m: row.get(m, "") for m in FINANCIAL_MONTHS}} for y, row in cells.items()])
+    return frame
+
+
+def _cell_label(indicator: Indicator, cell: tuple) -> str:
+    return " – ".join(indicator.dimension(k).label(v) for k, v in cell)
+
+
+def numbers_table(report: PeriodReport, indicator: Indicator, rows: pd.DataFrame) -> pd.DataFrame:
+    unit = indicator.unit
+    table = {"Category": [_cell_label(indicator, c) for c in rows["cell"]],
+             axis_title(indicator): [format_value(v, unit, h) for v, h in zip(rows["value"], rows["hidden"])]}
+    if unit != "count":
+        table["Number" if unit == "%" else "Sum of ratings"] = [
+            format_value(n, "count", h) for n, h in zip(rows["numerator"], rows["hidden"])]
+        table["Out of" if unit == "%" else "Ratings"] = [
+            format_value(d, "count", h) for d, h in zip(rows["denominator"], rows["hidden"])]
+    table["95% interval"] = [format_interval(lo, hi, unit, h)
+                             for lo, hi, h in zip(rows["lower_ci"], rows["upper_ci"], rows["hidden"])]
+    if indicator.polarity != "none":
+        table["RAG"] = [report.rag(indicator.id, c).label for c in rows["cell"]]
+    return pd.DataFrame(table)
+
+
+def breakdown_specs(report: PeriodReport, indicator: Indicator) -> list[ChartSpec]:
+    specs = []
+    cells = report.cells(indicator.id)
+    for keys in indicator.breakdowns:
+        rows = cells[[tuple(k for k, _ in c) == keys for c in cells["cell"]]]
+        if rows.empty:
+            continue
+        dims = [indicator.dimension(k) for k in keys]
+        by = " and ".join(d.title for d in dims)
+        title = f"{indicator.label} by {by}, {report.label}"
+        values = [None if h else v for v, h in zip(rows["value"], rows["hidden"])]
+        if len(keys) == 2:
+            sections = list(dict.fromkeys(dims[0].label(c[0][1]) for c in rows["cell"]))
+            ratings = list(dict.fromkeys(c[1][1] for c in rows["cell"]))
+            shares = {(dims[0].label(c[0][1]), c[1][1]): v for c, v in zip(rows["cell"], values)}
+            figure = stacked_figure(sections, ratings, shares, axis_title(indicator))
+        else:
+            labels = [_cell_label(indicator, c) for c in rows["cell"]]
+            figure = bar_figure(labels, values, indicator.unit, axis_title(indicator),
+                                ranked=indicator.chart == "ranked_bars")
+        whole = report.figure(indicator.id)
+        alt = [f"Bar chart: {title}."]
+        if whole is not None:
+            alt.append(f"In all: {format_value(whole['value'], indicator.unit, whole['hidden'])}.")
+        alt.append("; ".join(f"{_cell_label(indicator, c)}: {format_value(v, indicator.unit, v is None)}"
+                             for c, v in zip(rows["cell"], values)) + ".")
+        if any(v is None for v in values):
+            alt.append(f"Categories shown as {SUPPRESSED} are hidden to protect the people concerned.")
+        specs.append(ChartSpec(f"bar-{indicator.id}-{'-'.join(keys)}".replace("_", "-"), title, figure,
+                               " ".join(alt), numbers_table(report, indicator, rows), title))
+    return specs
+
+
+def theme_charts(report: PeriodReport, theme: str) -> list[ChartSpec]:
+    """Every chart of a theme, in order (SPC charts first, then the breakdowns)."""
+    specs = []
+    for indicator in report.indicators(theme):
+        series = report.series(indicator.id)
+        if series is not None and len(series.values) >= 2:
+            specs.append(spc_spec(report, indicator, series))
+    for indicator in report.indicators(theme):
+        if report.available(indicator) and indicator.breakdowns:
+            specs.extend(breakdown_specs(report, indicator))
+    return specs
+
+
+__all__ = ["VARIATION_WORDS", "ChartSpec", "theme_charts"]

@@ -1,0 +1,192 @@
+"""The charts of pack and explorer, as plotly figure dicts built from published figures only.
+
+- `spc_figure`: a Making Data Count XmR chart of an `SpcSeries`: the figures (a
+  gap for a hidden one), special-cause points coloured *and* shaped by type, the
+  mean and process limits only when no point is hidden (they would give it
+  away), limits never below 0 (or above 100%), the target;
+- `bar_figure`: horizontal bars of a breakdown; a hidden category has no bar,
+  `[c]` beside its name and at its place; optionally ranked largest first;
+- `stacked_figure`: shares of Red, Amber and Green per section, labelled and patterned.
+
+Titles live in the page (HTML headings wrap on a phone), legends sit above the
+plot, and no chart has a toolbar (keyboard users would tab through it).
+"""
+
+from __future__ import annotations
+
+import html
+
+from ..disclosure.decide import SUPPRESSED
+from ..report.series import SpcSeries
+from .format import format_value
+from .palette import (
+    BAR, DATA_LINE, FONT_FAMILY, GRID, LIMIT_LINE, MEAN_LINE, MUTED, POINT_STYLE, RAG_FILL, RAG_TEXT_ON_FILL,
+    TARGET_LINE, TEXT,
+)
+
+PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False, "scrollZoom": False}
+SPC_HEIGHT = 360
+BAR_ROW_HEIGHT = 28
+BAR_BASE_HEIGHT = 90
+WRAP_AT = 32
+RAG_PATTERN = {"Red": "x", "Amber": "/", "Green": ""}
+
+
+def _layout(height: int, y_title: str = "", x_title: str = "") -> dict:
+    axis = {"showline": True, "linecolor": MUTED, "ticks": "outside", "tickcolor": MUTED, "zeroline": False,
+            "automargin": True}
+    return {
+        "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT},
+        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "height": height,
+        "margin": {"l": 8, "r": 16, "t": 40, "b": 8},
+        "xaxis": {**axis, "title": {"text": html.escape(x_title)}, "showgrid": False},
+        "yaxis": {**axis, "title": {"text": html.escape(y_title)}, "gridcolor": GRID, "rangemode": "tozero"},
+        "legend": {"orientation": "h", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
+                   "font": {"size": 12}},
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}, "bgcolor": "#ffffff", "bordercolor": TEXT},
+        "showlegend": True,
+    }
+
+
+def _wrap(label: str) -> str:
+    """A long axis label on two lines (plotly reads `<br>`; the label itself is escaped)."""
+    label = html.escape(label)
+    if len(label) <= WRAP_AT or " " not in label:
+        return label
+    cut = label.rfind(" ", 0, WRAP_AT + 1)
+    cut = cut if cut > 0 else label.find(" ")
+    return label[:cut] + "<br>" + label[cut + 1:]
+
+
+def spc_figure(series: SpcSeries, y_title: str, target: float | None = None, dated: bool = True) -> dict:
+    """The XmR chart of a published series (see the module docstring)."""
+    unit = series.indicator.unit
+    x = [d.strftime("%Y-%m-%d") for d in series.dates] if dated else list(series.periods)
+    y = [None if v is None else round(v, 6) for v in series.values]
+    labels = [f"{d:%B %Y}" for d in series.dates] if dated else list(series.periods)
+    texts = [f"{lab}: {SUPPRESSED if v is None else format_value(v, unit)}" for lab, v in zip(labels, series.values)]
+    traces = [{
+        "type": "scatter", "mode": "lines+markers", "x": x, "y": y, "text": texts, "connectgaps": False,
+        "name": f"Figure ({series.indicator.value_label or unit})", "hovertemplate": "%{text}<extra></extra>",
+        "line": {"color": DATA_LINE, "width": 2}, "marker": {"color": DATA_LINE, "size": 6, "symbol": "circle"},
+    }]
+    for point_type, (colour, symbol, words) in POINT_STYLE.items():
+        keep = [i for i, t in enumerate(series.point_types) if t == point_type and point_type != "common_cause"]
+        if keep:
+            traces.append({
+                "type": "scatter", "mode": "markers", "x": [x[i] for i in keep], "y": [y[i] for i in keep],
+                "text": [f"{texts[i]} ({words.lower()})" for i in keep], "name": words,
+                "hovertemplate": "%{text}<extra></extra>",
+                "marker": {"color": colour, "size": 11, "symbol": symbol, "line": {"color": TEXT, "width": 1}},
+            })
+    if series.draw_limits:
+        ceiling = 100.0 if unit == "%" else None
+        for column, name, dash, colour in (("upl", "Upper process limit", "dash", LIMIT_LINE),
+                                           ("mean", "Average", "solid", MEAN_LINE),
+                                           ("lpl", "Lower process limit", "dash", LIMIT_LINE)):
+            values = series.frame[column].clip(lower=0.0, upper=ceiling).round(4).tolist()
+            traces.append({"type": "scatter", "mode": "lines", "x": x, "y": values, "name": name,
+                           "hoverinfo": "skip", "line": {"color": colour, "dash": dash, "width": 1.5}})
+    if target is not None:
+        traces.append({"type": "scatter", "mode": "lines", "x": [x[0], x[-1]], "y": [float(target)] * 2,
+                       "name": f"Target ({format_value(target, unit)})", "hoverinfo": "skip",
+                       "line": {"color": TARGET_LINE, "dash": "dot", "width": 2}})
+    layout = _layout(SPC_HEIGHT, y_title)
+    layout["yaxis"]["ticksuffix"] = "%" if unit == "%" else ""
+    if dated:
+        layout["xaxis"].update({"type": "date", "tickformat": "%b %Y"})
+    else:
+        layout["xaxis"].update({"type": "category"})
+    return {"data": traces, "layout": layout}
+
+
+def trend_figure(lines: list[dict], unit: str, y_title: str, dated: bool) -> dict:
+    """The figure over time: one line per entry of `lines` (`name`, `x`, `values` — None when hidden —, and
+    optionally `lower`/`upper`, drawn as error bars), hover text from the published figures only."""
+    traces = []
+    for line in lines:
+        texts = [f"{x}: {SUPPRESSED if v is None else format_value(v, unit)}"
+                 for x, v in zip(line["x"], line["values"])]
+        trace = {"type": "scatter", "mode": "lines+markers", "x": line["x"], "name": line["name"], "text": texts,
+                 "y": [None if v is None else round(v, 6) for v in line["values"]], "connectgaps": False,
+                 "hovertemplate": "%{text}<extra></extra>"}
+        if len(lines) == 1:
+            trace["line"] = {"color": DATA_LINE, "width": 2}
+        if line.get("lower") is not None:
+            trace["error_y"] = {"type": "data", "thickness": 1, "color": MUTED,
+                                "array": [None if u is None or v is None else round(u - v, 6)
+                                          for u, v in zip(line["upper"], line["values"])],
+                                "arrayminus": [None if lo is None or v is None else round(v - lo, 6)
+                                               for lo, v in zip(line["lower"], line["values"])]}
+        traces.append(trace)
+    layout = _layout(SPC_HEIGHT, y_title)
+    layout["yaxis"]["ticksuffix"] = "%" if unit == "%" else ""
+    layout["xaxis"].update({"type": "date", "tickformat": "%b %Y"} if dated else {"type": "category"})
+    return {"data": traces, "layout": layout}
+
+
+def bar_figure(labels: list[str], values: list[float | None], unit: str, axis_title: str,
+               ranked: bool = False) -> dict:
+    """Horizontal bars, one per category (hidden: no bar, `[c]` beside the name and at the bar's place)."""
+    items = list(zip(labels, values))
+    if ranked:
+        items.sort(key=lambda item: (item[1] is None, -(item[1] or 0)))
+    names = [_wrap(f"{label} {SUPPRESSED}" if value is None else label) for label, value in items]
+    shown = [None if v is None else round(v, 6) for _, v in items]
+    texts = [SUPPRESSED if v is None else format_value(v, unit) for _, v in items]
+    traces = [{
+        "type": "bar", "orientation": "h", "x": shown, "y": names, "text": texts, "textposition": "outside",
+        "cliponaxis": False, "name": axis_title, "hovertemplate": "%{y}: %{text}<extra></extra>",
+        "marker": {"color": BAR, "line": {"color": TEXT, "width": 1}}, "textfont": {"color": TEXT},
+    }]
+    hidden = [n for n, v in zip(names, shown) if v is None]
+    if hidden:
+        traces.append({"type": "scatter", "mode": "text", "x": [0] * len(hidden), "y": hidden,
+                       "text": [SUPPRESSED] * len(hidden), "textposition": "middle right", "hoverinfo": "skip",
+                       "name": f"{SUPPRESSED} hidden (small number)", "textfont": {"color": MUTED}})
+    top = max([v for v in shown if v is not None] or [1])
+    layout = _layout(BAR_BASE_HEIGHT + BAR_ROW_HEIGHT * max(len(items), 1), "", axis_title)
+    layout["showlegend"] = False
+    layout["margin"]["t"] = 8
+    layout["xaxis"].update({"range": [0, 100 if unit == "%" else (top * 1.2 or 1)], "showgrid": True,
+                            "gridcolor": GRID, "ticksuffix": "%" if unit == "%" else ""})
+    layout["yaxis"].update({"autorange": "reversed", "categoryorder": "array", "categoryarray": names,
+                            "rangemode": "normal", "title": {"text": ""}})
+    return {"data": traces, "layout": layout}
+
+
+def stacked_figure(sections: list[str], ratings: list[str], shares: dict[tuple[str, str], float | None],
+                   axis_title: str) -> dict:
+    """Stacked horizontal bars of each section's shares by rating; every segment labelled and patterned."""
+    names = []
+    for section in sections:
+        hidden = [r for r in ratings if shares.get((section, r)) is None]
+        names.append(_wrap(f"{section} ({', '.join(hidden)}: {SUPPRESSED})" if hidden else section))
+    traces = []
+    for rating in ratings:
+        key = rating.lower()
+        x = [None if shares.get((s, rating)) is None else round(shares[(s, rating)], 4) for s in sections]
+        traces.append({
+            "type": "bar", "orientation": "h", "x": x, "y": names, "name": rating,
+            "text": [None if v is None else f"{rating} {v:.0f}%" for v in x], "textposition": "inside",
+            "insidetextanchor": "middle", "textangle": 0,
+            "hovertemplate": "%{y}: " + rating + " %{x:.1f}%<extra></extra>",
+            "textfont": {"color": RAG_TEXT_ON_FILL.get(key, TEXT), "size": 11},
+            "marker": {"color": RAG_FILL.get(key, BAR), "line": {"color": TEXT, "width": 1},
+                       "pattern": {"shape": RAG_PATTERN.get(rating, ""), "fillmode": "overlay", "size": 8,
+                                   "fgcolor": RAG_TEXT_ON_FILL.get(key, TEXT), "fgopacity": 0.3}},
+        })
+    layout = _layout(BAR_BASE_HEIGHT + 40 * len(sections), "", axis_title)
+    layout.update({"barmode": "stack", "uniformtext": {"minsize": 8, "mode": "hide"}})
+    layout["xaxis"].update({"range": [0, 100], "ticksuffix": "%", "showgrid": True, "gridcolor": GRID})
+    layout["yaxis"].update({"autorange": "reversed", "rangemode": "normal", "title": {"text": ""}})
+    return {"data": traces, "layout": layout}
+
+
+def chart_div(figure: dict, chart_id: str) -> str:
+    """The figure as an HTML div (plotly.js is put once into the page by the pack's template)."""
+    import plotly.io as pio
+
+    return pio.to_html(figure, include_plotlyjs=False, include_mathjax=False, full_html=False, validate=False,
+                       div_id=f"chart-{chart_id}", config=PLOTLY_CONFIG,
+                       default_height=f"{figure['layout']['height']}px", default_width="100%")
