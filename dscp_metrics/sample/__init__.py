@@ -13,17 +13,19 @@ which a loader must reject. Bad rows never carry a calibrated figure: they are
 extra rows, and a duplicate always comes after the good row it repeats.
 
 One module per extract, each documenting its definitions and calibration:
-`referrals`, `cevt`, `restraint`, `osa`; `common` holds the shared helpers,
-`calibration` the published figures and `write` the writing.
+`referrals`, `cevt`, `restraint`, `osa`, `training` (with `training_sessions`
+and `training_ratings`), `missing`, `meetings`, `education`; `common` holds the
+shared helpers, `calibration` the published figures and `write` the writing.
 """
 
-from . import cevt, osa, referrals, restraint
+from . import cevt, education, meetings, missing, osa, referrals, restraint, training
 from .calibration import CALIBRATION
 from .common import DEFAULT_SEED, BadRow
 from .write import FILES, write_sample
 
 BAD_ROWS: tuple[BadRow, ...] = (
     referrals.BAD_ROWS + cevt.BAD_ROWS + restraint.BAD_ROWS + osa.BAD_ROWS
+    + training.BAD_ROWS + missing.BAD_ROWS + meetings.BAD_ROWS + education.BAD_ROWS
 )
 
 __all__ = ["BAD_ROWS", "CALIBRATION", "DEFAULT_SEED", "FILES", "BadRow", "write_sample"]

@@ -15,7 +15,7 @@ Training (2024-25, from the report's workforce development section):
 - the report's overall content rating 4.79 is the plain average of its five
   route means ((4.73 + 4.83 + 4.64 + 4.81 + 4.95) / 5 = 4.792); indicators.md
   defines the overall mean over ratings, so the sample chooses how many
-  learners rate each route (`TRAINING_RATERS_2024_25`) such that the mean
+  learners rate each route (`training_ratings.RATERS_2024_25`) such that the mean
   over all ratings is 4.79 as well (see `training_ratings`).
 """
 

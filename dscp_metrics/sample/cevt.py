@@ -58,6 +58,9 @@ def cevt_referrals(rng: np.random.Generator, csc: list[dict],
     Returns the header, the rows (bad rows included, in identifier order) and
     the good scorings (`child_id`, `scored_day`) for the generators that link
     to them."""
+    # (this reads an ISO date whose day is 12 or less month-first: a known slip, kept
+    # because the file must stay byte-identical; it only shifts which referrals
+    # count as "the previous year" when choosing children)
     referral_days = pd.to_datetime(pd.Series([r["referral_date"] for r in csc]), format="mixed", dayfirst=True,
                                    errors="coerce")
     csc_frame = pd.DataFrame({

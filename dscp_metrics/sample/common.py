@@ -88,6 +88,16 @@ def fy_of(days: np.ndarray) -> np.ndarray:
     return np.where(ts.month >= 4, ts.year, ts.year - 1)
 
 
+def parse_days(text: pd.Series) -> pd.Series:
+    """The day of each ISO or UK day-first date or date-time (`03/04/2024` is 3
+    April); NaT where the text is neither. (Not `to_datetime(format="mixed",
+    dayfirst=True)`, which reads `2024-04-03` as 4 March.)"""
+    day = text.astype(str).str.strip().str.slice(0, 10)
+    iso = pd.to_datetime(day.where(day.str.fullmatch(r"\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
+    uk = pd.to_datetime(day.where(day.str.fullmatch(r"\d{2}/\d{2}/\d{4}")), format="%d/%m/%Y", errors="coerce")
+    return iso.fillna(uk)
+
+
 def position_of(days: np.ndarray, day: date) -> int:
     """Index of the first good row dated on or after `day` (rows sorted by date)."""
     return int(np.searchsorted(days, np.datetime64(day, "D")))

@@ -42,6 +42,7 @@ from .common import (
     fy_quarters,
     insert_bad,
     numbered,
+    parse_days,
     position_of,
     vary_case,
     weekday_weights,
@@ -251,8 +252,7 @@ def good_referrals(rows: list[dict], children: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame({
         "referral_id": [r["referral_id"] for r in rows],
         "child_id": [r["child_id"] for r in rows],
-        "referral_day": pd.to_datetime(pd.Series([r["referral_date"] for r in rows]), format="mixed",
-                                       dayfirst=True, errors="coerce"),
+        "referral_day": parse_days(pd.Series([r["referral_date"] for r in rows])),
         "factors": [r["factors"].lower() for r in rows],
     })
     frame = frame[frame["child_id"].isin(set(children)) & frame["referral_day"].notna()]
