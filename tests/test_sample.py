@@ -3,22 +3,38 @@
 The calibration figures are those the DSCP Annual Report 2024/25 publishes,
 written out here rather than read from `sample.CALIBRATION`, and checked with
 direct SQL over the tables the real loader writes (docs/design.md), not with
-the generator's own arithmetic.
+the generator's own arithmetic. The loader-based tests cover the extracts the
+loader's contract knows (`LOADED_FILES`); the four newer extracts are checked
+without it, in `test_sample_training`, `test_sample_missing`,
+`test_sample_meetings` and `test_sample_education`.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 
 import duckdb
 import pytest
+from test_sample_support import BUNDLED, OTHER_SEED, key_of, line_of, read_extract, sample_directory
 
 from dscp_metrics import sample
 from dscp_metrics.load import load_folder
+from dscp_metrics.load.contract import EXTRACTS
 
-BUNDLED = Path(__file__).resolve().parents[1] / "data" / "sample"
-OTHER_SEED = 7
+LOADED_FILES = tuple(name for name in sample.FILES if name in {e.file_name for e in EXTRACTS.values()})
+LOADED_BAD_ROWS = tuple(b for b in sample.BAD_ROWS if b.file in LOADED_FILES)
+ORIGINAL_FILES = ("csc_referrals.csv", "cevt_referrals.csv", "restraint_incidents.csv", "osa_returns.csv",
+                  "osa_issued.csv")
+# SHA-256 of the five original files for the default seed, as generate.py wrote them before the split
+ORIGINAL_DIGESTS = {
+    "csc_referrals.csv": "6be5d35bb8e08c03e559ff2108755110deb5db53327884648cc9c463afe39925",
+    "cevt_referrals.csv": "505446af7b5d33466f617560229eb465549e0f64477321c38ebbfce0eefd08d7",
+    "restraint_incidents.csv": "9833c3af651822a8cdc89fff43d7cd3fd67331212ba3335921e262ccc32c0d7a",
+    "osa_returns.csv": "ca593f10967497d78828973a8f91d3326050c6465cd9bc78d4f8939802a68807",
+    "osa_issued.csv": "8e7b284115670ce25f504cea40e3e2e707b51f3f2b1e06a47aa196889e30fd37",
+}
 
 Q = {  # financial quarters and years as date ranges
     "2023-24-Q3": ("2023-10-01", "2023-12-31"),
@@ -39,19 +55,23 @@ def _between(column: str, period: str) -> str:
 
 # ------------------------------------------------------------ fixtures
 @pytest.fixture(scope="module")
-def written(tmp_path_factory) -> Path:
-    directory = tmp_path_factory.mktemp("sample")
-    sample.write_sample(directory)
-    return directory
+def written() -> Path:
+    """The sample written with the default seed (once per session, shared with the other sample tests)."""
+    return sample_directory(None)
+
+
+@pytest.fixture(scope="module")
+def written_again(tmp_path_factory) -> tuple[list[Path], Path]:
+    """The sample written a second time, naming the default seed: the paths returned and the folder."""
+    directory = tmp_path_factory.mktemp("again")
+    return sample.write_sample(directory, seed=sample.DEFAULT_SEED), directory
 
 
 @pytest.fixture(scope="module", params=[None, OTHER_SEED], ids=["default-seed", f"seed-{OTHER_SEED}"])
 def store(request, tmp_path_factory):
     """The sample (default seed, and another seed: the figures are built, not lucky) loaded by the real loader."""
-    directory = tmp_path_factory.mktemp("seeded")
-    sample.write_sample(directory, seed=request.param)
-    db = directory / "t.duckdb"
-    load_folder(directory, db)
+    db = tmp_path_factory.mktemp("seeded") / "t.duckdb"
+    load_folder(sample_directory(request.param), db)
     con = duckdb.connect(str(db), read_only=True)
     yield con
     con.close()
@@ -71,18 +91,22 @@ def scalar(con, sql: str):
 
 
 # ------------------------------------------------------- reproducibility
-def test_write_sample_returns_the_five_extracts(tmp_path):
-    written = sample.write_sample(tmp_path)
-    assert [p.name for p in written] == list(sample.FILES)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(sample.FILES)
+def test_write_sample_returns_the_nine_extracts(written_again):
+    paths, directory = written_again
+    assert [p.name for p in paths] == list(sample.FILES)
+    assert len(sample.FILES) == 9 and sample.FILES[:5] == ORIGINAL_FILES
+    assert sorted(p.name for p in directory.iterdir()) == sorted(sample.FILES)
 
 
-def test_same_seed_writes_the_same_bytes(tmp_path):
-    first, second = tmp_path / "a", tmp_path / "b"
-    sample.write_sample(first)
-    sample.write_sample(second, seed=sample.DEFAULT_SEED)
-    for name in sample.FILES:
-        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+@pytest.mark.parametrize("name", ORIGINAL_FILES)
+def test_the_five_original_files_are_unchanged(written, name):
+    """Adding extracts (each on its own random stream) leaves the original five byte-identical."""
+    assert hashlib.sha256((written / name).read_bytes()).hexdigest() == ORIGINAL_DIGESTS[name]
+
+
+@pytest.mark.parametrize("name", sample.FILES)
+def test_same_seed_writes_the_same_bytes(written, written_again, name):
+    assert (written / name).read_bytes() == (written_again[1] / name).read_bytes(), name
 
 
 def test_bundled_sample_is_what_the_generator_writes(written):
@@ -92,10 +116,10 @@ def test_bundled_sample_is_what_the_generator_writes(written):
             f"data/sample/{name} is stale: run `dscp sample data/sample`")
 
 
-def test_another_seed_writes_other_data(tmp_path, written):
-    sample.write_sample(tmp_path, seed=OTHER_SEED)
-    for name in ("csc_referrals.csv", "cevt_referrals.csv", "restraint_incidents.csv", "osa_returns.csv"):
-        assert (tmp_path / name).read_bytes() != (written / name).read_bytes(), name
+def test_another_seed_writes_other_data(written):
+    other = sample_directory(OTHER_SEED)
+    for name in set(sample.FILES) - {"osa_issued.csv"}:
+        assert (other / name).read_bytes() != (written / name).read_bytes(), name
 
 
 # ---------------------------------------------------------------- format
@@ -105,6 +129,12 @@ HEADERS = {
     "restraint_incidents.csv": ["incident_id", "young_person_id", "incident_date", "injury_level", "age", "unit"],
     "osa_returns.csv": ["return_id", "organisation", "section", "standard_id", "rating", "assessment_date"],
     "osa_issued.csv": ["organisation", "issued", "issued_date"],
+    "training_records.csv": ["record_id", "route", "course", "session_id", "organisation_type", "event_date",
+                             "completed", "content_rating", "knowledge_before", "knowledge_after"],
+    "missing_episodes.csv": ["episode_id", "child_id", "missing_date", "return_date", "in_care", "rhi_status",
+                             "rhi_date"],
+    "meeting_attendance.csv": ["meeting_id", "meeting_date", "meeting_type", "agency", "attendance"],
+    "education_status.csv": ["record_id", "child_id", "status", "start_date", "end_date"],
 }
 
 
@@ -148,11 +178,16 @@ def test_identifiers_are_obviously_synthetic(written):
         "cevt_referrals.csv": ("cevt_id", r"CEVT\d{5}"),
         "restraint_incidents.csv": ("incident_id", r"INC\d{5}"),
         "osa_returns.csv": ("return_id", r"OSA-R\d{3}"),
+        "training_records.csv": ("record_id", r"TR\d{6}"),
+        "missing_episodes.csv": ("episode_id", r"ME\d{5}"),
+        "meeting_attendance.csv": ("meeting_id", r"MTG\d{5}"),
+        "education_status.csv": ("record_id", r"ES\d{5}"),
     }
     for name, (column, pattern) in patterns.items():
         assert all(re.fullmatch(pattern, r[column]) for r in _rows(written / name)), name
-    children = [r["child_id"] for r in _rows(written / "csc_referrals.csv") if r["child_id"]]
-    assert all(re.fullmatch(r"C\d{5}|00\d{5}", c) for c in children)
+    for name in ("csc_referrals.csv", "cevt_referrals.csv", "missing_episodes.csv", "education_status.csv"):
+        children = [r["child_id"] for r in _rows(written / name) if r["child_id"]]
+        assert children and all(re.fullmatch(r"C\d{5}|00\d{5}", c) for c in children), name
     people = [r["young_person_id"] for r in _rows(written / "restraint_incidents.csv") if r["young_person_id"]]
     assert all(re.fullmatch(r"YP\d{3}", p) for p in people)
 
@@ -274,7 +309,7 @@ def test_identifiers_are_kept_as_written(store):
 def test_rejects_per_file_for_any_seed(store):
     rejected = dict(store.execute("SELECT source, count(DISTINCT line) FROM rejects GROUP BY source").fetchall())
     expected = {}
-    for bad in sample.BAD_ROWS:
+    for bad in LOADED_BAD_ROWS:
         source = bad.file.removesuffix(".csv")
         expected[source] = expected.get(source, 0) + 1
     assert rejected == expected
@@ -313,31 +348,34 @@ def test_other_volumes_are_realistic(store):
 
 
 # -------------------------------------------------------------- bad rows
-def _line_of(directory: Path, bad: sample.BadRow) -> int:
-    """The line number (header = 1) of a bad row; for a duplicate, its later occurrence."""
-    file_rows = _rows(directory / bad.file)
-    if bad.file == "osa_returns.csv":
-        key = lambda r: f"{r['return_id']}|{r['standard_id']}"  # noqa: E731
-    else:
-        key = lambda r: r[HEADERS[bad.file][0]]  # noqa: E731
-    lines = [i + 2 for i, r in enumerate(file_rows) if key(r) == bad.key]
-    assert len(lines) == (2 if bad.kind == "duplicate" else 1), bad
-    return lines[-1]
+SINGLE_COLUMN_KINDS = {"missing", "unparseable", "unknown_code", "future", "duplicate", "out_of_range"}
+CROSS_COLUMN_KINDS = {  # file -> the rules across columns (or rows) that its bad rows break
+    "training_records.csv": {"rating_without_completion"},
+    "missing_episodes.csv": {"return_before_missing", "interview_without_return", "held_without_date",
+                             "date_without_held", "interview_before_return"},
+    "meeting_attendance.csv": {"inconsistent_meeting"},
+    "education_status.csv": {"end_before_start"},
+}
 
 
 def test_bad_rows_constant_is_sound():
     kinds = {b.kind for b in sample.BAD_ROWS}
-    assert kinds == {"missing", "unparseable", "unknown_code", "future", "duplicate", "out_of_range"}
+    assert kinds == SINGLE_COLUMN_KINDS | set().union(*CROSS_COLUMN_KINDS.values())
     per_file = {name: sum(b.file == name for b in sample.BAD_ROWS) for name in sample.FILES}
-    assert all(2 <= n <= 6 for n in per_file.values()), per_file
+    assert all(2 <= n <= 9 for n in per_file.values()), per_file
+    for name, cross in CROSS_COLUMN_KINDS.items():
+        in_file = {b.kind for b in sample.BAD_ROWS if b.file == name}
+        assert cross <= in_file and {"duplicate", "future", "unknown_code"} & in_file, name
+    assert len({(b.file, b.key) for b in sample.BAD_ROWS}) == len(sample.BAD_ROWS)
 
 
 @pytest.mark.parametrize("bad", sample.BAD_ROWS, ids=lambda b: f"{b.file}:{b.key}:{b.kind}")
 def test_bad_row_is_where_the_constant_says(bad):
-    line = _line_of(BUNDLED, bad)
-    with open(BUNDLED / bad.file, encoding="utf-8-sig", newline="") as handle:
-        row = list(csv.DictReader(handle))[line - 2]
+    line = line_of(BUNDLED, bad)
+    frame = read_extract(BUNDLED / bad.file)
+    row = frame[frame["line"] == line].iloc[0]
     assert row[bad.column] == bad.value
+    assert key_of(bad.file, frame[frame["line"] == line]).iloc[0] == bad.key
 
 
 REASON_WORDS = {  # a word the loader's reason must contain for each kind of bad row
@@ -350,14 +388,18 @@ REASON_WORDS = {  # a word the loader's reason must contain for each kind of bad
 }
 
 
-@pytest.mark.parametrize("bad", sample.BAD_ROWS, ids=lambda b: f"{b.file}:{b.key}:{b.kind}")
+@pytest.mark.parametrize("bad", LOADED_BAD_ROWS, ids=lambda b: f"{b.file}:{b.key}:{b.kind}")
 def test_bad_row_is_rejected_with_its_reason(bundled_store, bad):
-    line = _line_of(BUNDLED, bad)
+    """Every bad row of a file the loader knows is rejected at its line; for a
+    rule on one column, for that column and with a reason that says so."""
+    line = line_of(BUNDLED, bad)
     source = bad.file.removesuffix(".csv")
     found = bundled_store.execute(
         'SELECT "column", value, reason FROM rejects WHERE source = ? AND line = ?', [source, line]
     ).fetchall()
     assert found, f"{bad.file} line {line} ({bad.kind}) was not rejected"
+    if bad.kind not in REASON_WORDS:  # a rule across columns: the loader words it and names the column
+        return
     columns = {column for column, _, _ in found}
     assert bad.column in columns or (bad.kind == "duplicate" and any(bad.column in c for c in columns)), found
     reason = " ".join(r for _, _, r in found).lower()
@@ -368,14 +410,14 @@ def test_nothing_else_is_rejected(bundled_store):
     rejected = dict(bundled_store.execute(
         "SELECT source, count(DISTINCT line) FROM rejects GROUP BY source").fetchall())
     expected = {}
-    for bad in sample.BAD_ROWS:
+    for bad in LOADED_BAD_ROWS:
         source = bad.file.removesuffix(".csv")
         expected[source] = expected.get(source, 0) + 1
     assert rejected == expected
 
 
 def test_bundled_sample_loads_every_good_row(bundled_store):
-    for name in sample.FILES:
+    for name in LOADED_FILES:
         lines = len(_rows(BUNDLED / name))
         bad = sum(b.file == name for b in sample.BAD_ROWS)
         table = name.removesuffix(".csv")
