@@ -5,6 +5,7 @@ the order of every table, menu and pack section.
 """
 
 from . import domestic_abuse, harm_outside_home, restraint, osa  # noqa: F401,I001  (registers the declarations)
+from . import training, missing, meetings, education  # noqa: F401,I001
 from .model import (
     NOT_RECORDED, POLARITIES, UNITS, Dimension, Indicator, Measure, Ref, Source,
 )
