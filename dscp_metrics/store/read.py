@@ -53,3 +53,15 @@ def store_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
         "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [STORE]
     ).fetchall()
     return {name for (name,) in rows}
+
+
+def read_load_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The id of the load that wrote the attached store's snapshot (`store_info`); None for a store without it.
+
+    Every completed `dscp load` writes a fresh random id, so two readers that
+    see the same id read the same snapshot.
+    """
+    if "store_info" not in store_tables(con):
+        return None
+    row = con.execute(f"SELECT load_id FROM {STORE}.store_info LIMIT 1").fetchall()
+    return row[0][0] if row else None
