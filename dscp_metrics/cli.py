@@ -29,11 +29,27 @@ def _open_output(path: Path | None):
 
 # --------------------------------------------------------------------- load
 def _cmd_load(args: argparse.Namespace) -> int:
+    import signal
+
+    from .config import parse_earliest_date
     from .load import load_folder
     from .periods import parse_date
 
     load_date = parse_date(args.load_date) if args.load_date else None
-    report = load_folder(args.data_dir, args.db, load_date=load_date)
+    earliest = parse_earliest_date(args.earliest_date, "--earliest-date") if args.earliest_date else None
+
+    def interrupted(signum, frame):  # a `kill` ends the load like Ctrl-C: its temporary files are removed
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        report = load_folder(
+            args.data_dir, args.db, load_date=load_date, earliest_date=earliest, wait_s=args.wait,
+            on_wait=lambda message: print(f"dscp load: {message} (waiting up to {args.wait:g} s)",
+                                          file=sys.stderr, flush=True),
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print(report.format())
     return 0 if report.ok else 1
 
@@ -45,7 +61,9 @@ def _cmd_rejects(args: argparse.Namespace) -> int:
     out = _open_output(args.output)
     try:
         if args.format == "csv":
-            rejects.to_csv(out, index=False, lineterminator="\n")
+            from .export.safe_csv import write_frame
+
+            write_frame(rejects, out)
         elif rejects.empty:
             out.write("No rejected rows.\n")
         else:
@@ -111,16 +129,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    from .store.lock import DEFAULT_WAIT_S  # no database library imported: the lock is plain fcntl
+
     p = sub.add_parser("load", help="validate a folder of extracts and load it into DuckDB")
     p.add_argument("data_dir", type=Path, metavar="DATA_DIR")
     _add_db(p)
     p.add_argument("--load-date", metavar="YYYY-MM-DD",
                    help="the extracts' load date: later dates are rejected as future (default today)")
+    p.add_argument("--earliest-date", metavar="YYYY-MM-DD",
+                   help="earlier dates are rejected as too early (default: [load] earliest_date of "
+                        "data/thinktank.toml, else 1990-01-01)")
+    p.add_argument("--wait", type=float, default=DEFAULT_WAIT_S, metavar="SECONDS",
+                   help=f"how long to wait for another load or a pack build to finish with the database "
+                        f"(default {DEFAULT_WAIT_S:g})")
     p.set_defaults(func=_cmd_load)
 
     p = sub.add_parser("rejects", help="list the rows rejected by the last loads")
     _add_db(p)
-    p.add_argument("--format", choices=["csv", "table"], default="table")
+    p.add_argument("--format", choices=["csv", "table"], default="table",
+                   help="csv: safe to open in a spreadsheet (formula-like cells neutralised)")
     p.add_argument("--output", type=Path, help="write to this file instead of stdout")
     p.set_defaults(func=_cmd_rejects)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class Config:
     benchmark_area: str = "England"
     min_points_for_assurance: int = 12
     bands: dict[str, Bands] = field(default_factory=lambda: dict(DEFAULT_BANDS))
+    earliest_date: date = date(1990, 1, 1)
     source: Path | None = None
 
     def benchmarks(self) -> pd.DataFrame:
@@ -108,7 +110,7 @@ def _load(path: Path | None, stamp: int | None = None) -> Config:
     targets = data.get("targets", {})
     from .indicators import REGISTRY
 
-    for indicator_id, target in targets.items():
+    for indicator_id in targets:
         REGISTRY.get(indicator_id)  # an unknown id is an error with a suggestion
         _number(targets, indicator_id, None, "targets")
     bands = dict(DEFAULT_BANDS)
@@ -136,5 +138,59 @@ def _load(path: Path | None, stamp: int | None = None) -> Config:
         benchmark_area=str(bench.get("area", "England")),
         min_points_for_assurance=_number(rag, "min_points_for_assurance", 12, "rag", int),
         bands=bands,
+        earliest_date=_load_table(data, path).earliest_date,
         source=path,
     )
+
+
+# ------------------------------------------------------------------ loading
+DEFAULT_EARLIEST_DATE = date(1990, 1, 1)
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """`[load]`: how `dscp load` reads the extracts.
+
+    `earliest_date`: a date before it is rejected ("date too early"): a year
+    typed `0003` or `1024` is a slip, not a record of that year.
+    """
+
+    earliest_date: date = DEFAULT_EARLIEST_DATE
+
+
+def parse_earliest_date(value: object, where: str = "load.earliest_date") -> date:
+    """A `YYYY-MM-DD` text or a TOML date; a ConfigError naming `where` otherwise."""
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(f"{where} must be a date written YYYY-MM-DD, not {value!r}")
+
+
+def _load_table(data: dict, path: Path | None) -> LoadSettings:
+    table = data.get("load", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [load] must be a table")
+    if "earliest_date" not in table:
+        return LoadSettings()
+    return LoadSettings(earliest_date=parse_earliest_date(table["earliest_date"], f"{path}: load.earliest_date"))
+
+
+def load_settings(path: str | Path | None = None) -> LoadSettings:
+    """The `[load]` settings alone (no indicator registry needed), defaults for whatever is absent."""
+    resolved = config_path(path)
+    if resolved is None:
+        return LoadSettings()
+    return _load_settings(resolved, resolved.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _load_settings(path: Path, stamp: int) -> LoadSettings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return _load_table(data, path)

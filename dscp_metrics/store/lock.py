@@ -79,6 +79,11 @@ def store_lock(
         if not exclusive and exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
             yield
             return
+        if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+            raise DatabaseError(
+                f"the folder {path.parent} cannot be written ({exc.strerror}): the database {db_path} "
+                "cannot be replaced there; choose a --db in a folder you can write"
+            ) from None
         raise DatabaseError(f"cannot create the lock file {path}: {exc.strerror}") from None
     try:
         mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH

@@ -55,12 +55,13 @@ def store_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {name for (name,) in rows}
 
 
-def read_load_id(con) -> str | None:
-    """The identity of the load the store holds (a fresh id per completed load), or None for an older store."""
-    import duckdb
+def read_load_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The id of the load that wrote the attached store's snapshot (`store_info`); None for a store without it.
 
-    try:
-        row = con.execute(f"SELECT load_id FROM {STORE}.store_info LIMIT 1").fetchone()
-    except duckdb.CatalogException:
+    Every completed `dscp load` writes a fresh random id, so two readers that
+    see the same id read the same snapshot.
+    """
+    if "store_info" not in store_tables(con):
         return None
-    return None if row is None else str(row[0])
+    row = con.execute(f"SELECT load_id FROM {STORE}.store_info LIMIT 1").fetchall()
+    return row[0][0] if row else None
