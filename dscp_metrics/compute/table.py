@@ -62,10 +62,11 @@ def breakdown_label(cell: Sequence[tuple[str, str]]) -> str:
     return ";".join(f"{k}={v}" for k, v in cell) or "all"
 
 
-def _requests(indicator: Indicator) -> list[tuple[tuple[str, ...], Request, Request | None]]:
-    """For each breakdown (the whole figure first): the numerator's and the denominator's request."""
+def _requests(indicator: Indicator, whole_only: bool = False) -> list[tuple[tuple[str, ...], Request, Request | None]]:
+    """For each breakdown (the whole figure first; only it with `whole_only`): the numerator's and the
+    denominator's request."""
     out = []
-    shapes = ([()] if indicator.include_all else []) + list(indicator.breakdowns)
+    shapes = ([()] if indicator.include_all else []) + ([] if whole_only else list(indicator.breakdowns))
     for keys in shapes:
         numerator = Request(indicator.numerator.measure, indicator.numerator.where, tuple(keys))
         denominator = None
@@ -77,8 +78,9 @@ def _requests(indicator: Indicator) -> list[tuple[tuple[str, ...], Request, Requ
 
 
 def compute(con, periods: Sequence[Period], ids: Sequence[str] | None = None,
-            loaded: set[str] | None = None) -> IndicatorTable:
-    """Compute the indicators (all, or `ids`) for `periods` on a store connection (see `store.open_store`)."""
+            loaded: set[str] | None = None, whole_only: bool = False) -> IndicatorTable:
+    """Compute the indicators (all, or `ids`) for `periods` on a store connection (see `store.open_store`);
+    `whole_only`: each indicator's whole figure only, no breakdown (for monthly series)."""
     indicators = [REGISTRY.get(i) for i in ids] if ids else list(REGISTRY)
     loaded = store_tables(con) if loaded is None else loaded
     missing: dict[str, list[str]] = {}
@@ -90,12 +92,15 @@ def compute(con, periods: Sequence[Period], ids: Sequence[str] | None = None,
         if not absent:
             ready.append(indicator)
     periods = list(periods)
+    if whole_only:
+        ready = [i for i in ready if i.include_all]
     if not periods or not ready:
         return IndicatorTable(empty_frame(), missing)
 
     measures = list(dict.fromkeys(m for i in ready for m in i.measures))
     found = data_categories(con, measures)
-    plans = {i.id: _requests(i) for i in ready}
+    plans = {i.id: _requests(i, whole_only) for i in ready}
+    ready = [i for i in ready if plans[i.id]]
     requests = list(dict.fromkeys(r for plan in plans.values() for _, n, d in plan for r in (n, d) if r is not None))
     answers: dict[Request, pd.DataFrame] = {}
     for source_name, (source_measures, sql) in atom_plan(ready, periods).items():

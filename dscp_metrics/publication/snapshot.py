@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..compute import IndicatorTable, compute
+from ..indicators import REGISTRY
 from ..errors import PeriodError
 from ..periods import Period, parse_period
 from ..present.format import day
@@ -62,7 +63,10 @@ def read_snapshot(db_path: str | Path, period: str | Period, wait_s: float | Non
             ranges = source_ranges(con, loaded)
             if uncovered(period, ranges):
                 raise PeriodError(_uncovered_sentence(period, ranges))
-            table = compute(con, pack_periods(period) + pack_months(period), loaded=loaded)
+            table = compute(con, pack_periods(period), loaded=loaded)
+            series = [i.id for i in REGISTRY if i.has_monthly_series]
+            months = compute(con, pack_months(period), series, loaded=loaded, whole_only=True)
+            table.frame = pd.concat([table.frame, months.frame], ignore_index=True)
             load_log = con.execute("SELECT * FROM store.load_log ORDER BY source").df() \
                 if "load_log" in loaded else pd.DataFrame()
             reasons = con.execute(REJECT_REASON_SQL).df() if "rejects" in loaded \
