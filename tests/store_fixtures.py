@@ -1,4 +1,4 @@
-"""Tiny hand-made stores for indicator tests: the schema of docs/design.md, rows as given."""
+"""Tiny hand-made stores for indicator tests: the contract's own table schemas, rows as given."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMA = {
-    "csc_referrals": "referral_id VARCHAR, child_id VARCHAR, referral_date DATE, source VARCHAR, factors VARCHAR[]",
-    "cevt_referrals": "cevt_id VARCHAR, child_id VARCHAR, scored_date DATE, exploitation_type VARCHAR, risk_level VARCHAR, locality VARCHAR",
-    "restraint_incidents": "incident_id VARCHAR, young_person_id VARCHAR, incident_date DATE, injury_level INTEGER, age INTEGER",
-    "osa_returns": "return_id VARCHAR, organisation VARCHAR, section VARCHAR, standard_id VARCHAR, rating VARCHAR, assessment_date DATE",
-    "osa_issued": "organisation VARCHAR, issued INTEGER, issued_date DATE",
-}
+from dscp_metrics.load.contract import EXTRACTS
+
+SCHEMA = {name: extract.create_table_sql(name) for name, extract in EXTRACTS.items()}
 
 
 def d(text: str) -> dt.date:
@@ -25,10 +21,10 @@ def make_store(path: Path, **tables: list[tuple]) -> Path:
     con = duckdb.connect(str(path))
     try:
         for name, rows in tables.items():
-            con.execute(f"CREATE TABLE {name} ({SCHEMA[name]})")
+            con.execute(SCHEMA[name])
             if rows:
                 placeholders = ", ".join("?" * len(rows[0]))
-                con.executemany(f"INSERT INTO {name} VALUES ({placeholders})", [list(r) for r in rows])
+                con.executemany(f'INSERT INTO "{name}" VALUES ({placeholders})', [list(r) for r in rows])
     finally:
         con.close()
     return path

@@ -179,3 +179,58 @@ def test_console_script_runs(sample_db):
     )
     assert result.returncode == 0, result.stderr
     assert "csc_referrals,2024-25-Q1,all,1260,,1260," in result.stdout
+
+
+# ------------------------------------------------------- training (Annual Report 2024/25)
+ORGANISATION_COMPLETIONS = {
+    "adult_health": 133, "alternative_education": 930, "cafcass": 6, "childrens_social_care": 4717,
+    "further_education": 150, "domestic_abuse_services": 69, "drug_alcohol": 156, "early_help": 485,
+    "early_years": 1578, "education_skills": 474, "faith": 14, "fire": 37, "foster_carers": 438, "housing": 32,
+    "icb": 95, "passenger_transport": 1476, "la_other": 353, "nhs_trusts": 1698, "ambulance": 2,
+    "outside_area": 9, "police": 70, "primary_care": 273, "prison": 115, "private_housing": 76,
+    "private_organisations": 533, "probation": 24, "regeneration": 37, "schools": 4231, "higher_education": 4,
+    "voluntary_sector": 1557, "youth_justice": 284,
+}
+
+
+def test_training_completions_2024_25_by_organisation_type_and_route(capsys, sample_db):
+    t = table(capsys, sample_db, "2024-25", "2023-24")
+    assert value(t, "training_completions", "2024-25") == 20056
+    for code, completions in ORGANISATION_COMPLETIONS.items():
+        assert value(t, "training_completions", "2024-25", f"organisation_type={code}") == completions, code
+    routes = {"training_programme": 692, "safeguarding_week": 1021, "development_day": 187, "bespoke": 202,
+              "e_learning": 17954}
+    for route, completions in routes.items():
+        assert value(t, "training_completions", "2024-25", f"route={route}") == completions, route
+    week_before = value(t, "training_completions", "2023-24", "route=safeguarding_week")
+    assert week_before == 420 and round(100 * (1021 / week_before - 1)) == 143
+
+
+def test_safeguarding_week_places_and_sessions(capsys, sample_db):
+    t = table(capsys, sample_db, "2024-25")
+    assert value(t, "training_places", "2024-25", "route=safeguarding_week") == 1257
+    assert value(t, "training_sessions", "2024-25", "route=safeguarding_week") == 21
+    assert round(1021 / 21, 1) == 48.6
+    assert value(t, "training_sessions", "2024-25", "route=development_day") == 5
+
+
+def test_training_ratings_by_route(capsys, sample_db):
+    t = table(capsys, sample_db, "2024-25")
+    content = {"e_learning": 4.73, "training_programme": 4.83, "safeguarding_week": 4.64, "development_day": 4.81,
+               "bespoke": 4.95}
+    for route, mean in content.items():
+        assert round(value(t, "training_content_rating", "2024-25", f"route={route}"), 2) == mean, route
+    assert round(value(t, "training_content_rating", "2024-25"), 2) == 4.79
+    knowledge = {"e_learning": (5.2, 8.6), "training_programme": (6.2, 8.7), "safeguarding_week": (5.5, 8.1),
+                 "development_day": (5.7, 8.9)}
+    for route, (before, after) in knowledge.items():
+        assert round(value(t, "training_knowledge_before", "2024-25", f"route={route}"), 1) == before, route
+        assert round(value(t, "training_knowledge_after", "2024-25", f"route={route}"), 1) == after, route
+
+
+def test_months_quarters_and_years_in_one_call(capsys, sample_db):
+    t = table(capsys, sample_db, "2025-01", "Feb 2025", "2025-03", "2024-25-Q4", "2024-25", extra=("--indicator",
+              "csc_referrals"))
+    months = [value(t, "csc_referrals", m) for m in ("2025-01", "2025-02", "2025-03")]
+    assert sum(months) == value(t, "csc_referrals", "2024-25-Q4")
+    assert list(dict.fromkeys(t["period"])) == ["2025-01", "2025-02", "2025-03", "2024-25-Q4", "2024-25"]

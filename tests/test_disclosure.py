@@ -85,15 +85,23 @@ def test_a_month_hidden_inside_a_shown_quarter_is_protected(tmp_path):
 
 
 def test_a_level_hidden_beside_a_zero_level_is_protected(tmp_path):
-    """Injuries 12: level 1 11, level 2 1, level 3 0. With level 3 shown as 0, level 2 = 12 − 11 − 0:
-    level 3 is hidden too, so no sentence may say "no level 3 injuries"."""
+    """Injuries 12: level 1 11, level 2 1, level 3 0. Level 2 = 12 − 11 − 0, so a second level is hidden.
+    Not the 0: a hidden 0 beside the others' shown months or periods is usually pinned down again, so level 1
+    goes; the level 3 figure then stays 0, and a sentence "no level 3 injuries" reveals nothing hidden."""
     levels = {"2025-01": [1] * 11 + [2] + [0] * 30}
     pub = published(tmp_path, ["2024-25-Q4"], ["restraint_injuries"], restraint_incidents=incidents_per_month(levels))
+    level = {n: hidden(pub, "restraint_injuries", "2024-25-Q4", (("injury_level", str(n)),)) for n in (1, 2, 3)}
     assert not hidden(pub, "restraint_injuries", "2024-25-Q4")
-    assert not hidden(pub, "restraint_injuries", "2024-25-Q4", (("injury_level", "1"),))
-    assert hidden(pub, "restraint_injuries", "2024-25-Q4", (("injury_level", "2"),))
-    assert hidden(pub, "restraint_injuries", "2024-25-Q4", (("injury_level", "3"),))
+    assert level == {1: True, 2: True, 3: False}
+    assert pub.figure("restraint_injuries", "2024-25-Q4", (("injury_level", "3"),))["value"] == 0
     assert audit_published(pub.shown, 5) == []
+
+
+def test_positive_control_level_2_hidden_alone_beside_a_zero_is_caught(tmp_path):
+    levels = {"2025-01": [1] * 11 + [2] + [0] * 30}
+    computed = table(tmp_path, ["2024-25-Q4"], ["restraint_injuries"], restraint_incidents=incidents_per_month(levels))
+    naive = computed.frame.assign(hidden=computed.frame["breakdown"].eq("injury_level=2"))
+    assert [(f.kind, f.low) for f in audit_published(naive, 5)] == [("exact", 1)]
 
 
 def test_a_share_and_its_count_are_one_number(tmp_path):

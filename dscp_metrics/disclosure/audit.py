@@ -237,10 +237,11 @@ def audit(model: LinearModel, shown: dict[Quantity, float], targets: list[Target
             findings.append(_finding(target.quantity, low_i, high_i, EXACT, why))
         elif SMALL in target.tests and low_i >= 1 and high_i <= threshold:
             findings.append(_finding(target.quantity, low_i, high_i, SMALL, why))
-    for sum_q, count_q in pair_targets:
+    for sum_q, count_q in pair_targets:  # a mean is worked out when its sum and its (non-zero) count are
         bounds = [ranges[q] for q in (sum_q, count_q)]
-        if all(math.isfinite(lo) and math.isfinite(hi) and math.floor(hi + TOLERANCE) <= math.ceil(lo - TOLERANCE)
-               for lo, hi, _ in bounds):
+        if bounds[1][0] >= 1 - TOLERANCE and all(
+                math.isfinite(lo) and math.isfinite(hi) and math.floor(hi + TOLERANCE) <= math.ceil(lo - TOLERANCE)
+                for lo, hi, _ in bounds):
             findings.append(_finding(sum_q, math.ceil(bounds[0][0] - TOLERANCE), bounds[0][1], EXACT,
                                      bounds[0][2] + bounds[1][2]))
     return findings

@@ -26,6 +26,7 @@ import pandas as pd
 from ..compute.quantities import Quantity
 from ..errors import ConfigError, DisclosureError
 from .audit import EXACT, SMALL, Finding, Target, audit
+from .groups import partition_groups, protect_groups
 from .relations import LinearModel
 
 SUPPRESSED = "[c]"
@@ -96,7 +97,8 @@ def targets_of(rows: pd.DataFrame, hidden_mask: np.ndarray) -> tuple[list[Target
 
 
 def _costs(rows: pd.DataFrame) -> dict[Quantity, tuple]:
-    """How much hiding each quantity costs: a headline figure most, then a larger one, then more rows."""
+    """How much hiding each quantity costs: a headline figure most; then a 0 (other figures usually pin a
+    hidden 0 down again, so it protects nothing); then a larger figure; then one shown in more rows."""
     costs: dict[Quantity, list] = {}
     for order, (num_key, den_key, cell, kind, numerator, denominator) in enumerate(rows[
         ["num_key", "den_key", "cell", "period_kind", "numerator", "denominator"]
@@ -105,17 +107,21 @@ def _costs(rows: pd.DataFrame) -> dict[Quantity, tuple]:
         for key, value in ((num_key, numerator), (den_key, denominator)):
             if key is None:
                 continue
-            entry = costs.setdefault(key, [False, math.inf if pd.isna(value) else float(value), 0, order])
+            number = math.inf if pd.isna(value) else float(value)
+            entry = costs.setdefault(key, [False, number == 0, number, 0, order])
             entry[0] = entry[0] or headline
-            entry[2] += 1
+            entry[3] += 1
     return {k: tuple(v) for k, v in costs.items()}
 
 
-def decide(rows: pd.DataFrame, model: LinearModel, threshold: int, cache: dict | None = None) -> set[Quantity]:
-    """The hidden quantities of a publication: primary, then secondary until nothing is disclosed.
-    `cache` (a dict) keeps the audit's results for the final audit of the same publication."""
-    hidden = primary(rows, threshold)
+def decide(rows: pd.DataFrame, model: LinearModel, threshold: int, cache: dict | None = None,
+           categories: dict | None = None) -> set[Quantity]:
+    """The hidden quantities of a publication: primary, the classical pass over totals and their parts
+    (`groups`), then secondary until the audit finds nothing disclosed. `cache` (a dict) keeps the audit's
+    results for the final audit of the same publication."""
     costs = _costs(rows)
+    groups = partition_groups(set(quantities_of(rows)), categories or {})
+    hidden = protect_groups(groups, primary(rows, threshold), costs)
     known = published_values(rows, np.zeros(len(rows), dtype=bool))
     cache = {} if cache is None else cache
     for _ in range(MAX_ROUNDS):
@@ -126,7 +132,7 @@ def decide(rows: pd.DataFrame, model: LinearModel, threshold: int, cache: dict |
         if not findings:
             return hidden
         added = {_protect(f, shown, costs, model) for f in findings}
-        hidden |= added
+        hidden = protect_groups(groups, hidden | added, costs)
     raise DisclosureError(f"secondary suppression did not settle after {MAX_ROUNDS} rounds")
 
 
@@ -138,7 +144,7 @@ def _protect(finding: Finding, shown: dict[Quantity, float], costs: dict, model:
         candidates = [q for q in shown if variables & set(model.expressions.get(q, ()))]
     if not candidates:
         raise DisclosureError(f"{finding.quantity} cannot be protected: nothing published holds it")
-    return min(candidates, key=lambda q: costs.get(q, (False, math.inf, 0, 0)))
+    return min(candidates, key=lambda q: costs.get(q, (False, False, math.inf, 0, 0)))
 
 
 def final_audit(rows: pd.DataFrame, model: LinearModel, hidden_mask: np.ndarray, threshold: int,

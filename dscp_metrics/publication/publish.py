@@ -79,7 +79,7 @@ def publish(rows: pd.DataFrame, *, suppress: bool, threshold: int, categories: d
     else:
         model = build_model(quantities_of(rows), categories)
         cache: dict = {}
-        hidden = decide(rows, model, threshold, cache)
+        hidden = decide(rows, model, threshold, cache, categories)
         mask = hidden_rows(rows, hidden)
         first = int(hidden_rows(rows, primary(rows, threshold)).sum())
         findings = final_audit(rows, model, mask, threshold, known=True, cache=cache)
