@@ -1,4 +1,8 @@
-"""The report layer on the bundled sample: what a pack may show for a period."""
+"""The report layer: what a pack says about a period, from its publication only.
+
+Expected figures come from the indicator table computed directly (`compute`),
+never from the report itself.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,17 @@ import re
 import pandas as pd
 import pytest
 
-from dscp_metrics.indicators import REGISTRY
-from dscp_metrics.report import format_interval, format_value, open_report
+from dscp_metrics.compute import indicator_table
+from dscp_metrics.methods.spc import spc, spc_summary
+from dscp_metrics.publication.selection import pack_months
+from dscp_metrics.periods import parse_period
+from dscp_metrics.report import open_report
+from dscp_metrics.report.changes import change_between
+from dscp_metrics.report.prompts import theme_prompts
+from dscp_metrics.report.quality import extract_coverage, level3_review, themes_without_data
+from dscp_metrics.report.summary import exceptions, summary_rows
+from dscp_metrics.indicators import REGISTRY, THEMES, get_indicator
+from dscp_metrics.store import open_store
 from store_fixtures import d, make_store
 
 
@@ -19,123 +32,139 @@ def q4(sample_db):
 
 @pytest.fixture(scope="module")
 def q4_restricted(sample_db):
-    return open_report(sample_db, "2024/25 Q4", suppress=False)
+    return open_report(sample_db, "2024-25-Q4", suppress=False)
 
 
-SMALL = re.compile(r"(?<![\d.,])[1-5](?![\d.,%])")
+def raw(db, periods, ids):
+    con = open_store(db)
+    try:
+        return indicator_table(con, periods, ids).frame
+    finally:
+        con.close()
 
 
 def test_summary_has_every_indicator_once(q4):
-    summary = q4.summary()
-    assert summary.indicator_id.tolist() == REGISTRY.ids()
-    assert set(summary.columns) >= {"value", "interval", "vs_previous", "vs_year_ago", "spc", "assurance", "benchmark", "rag"}
+    rows = summary_rows(q4)
+    assert [r.indicator.id for r in rows] == [i.id for i in REGISTRY]
 
 
 def test_summary_shows_no_small_count_when_suppressed(q4):
-    summary = q4.summary()
-    counts = summary[summary.indicator_id.map(lambda i: REGISTRY.get(i).unit == "count")]
-    for text in counts.value:
-        assert text == "[c]" or not SMALL.fullmatch(text.replace(",", "")), text
-    for text in summary.vs_previous.tolist() + summary.vs_year_ago.tolist():
-        # a change is only shown when both figures are published
-        if "[c]" not in text and "–" != text:
-            assert "from" in text
+    small = [r for r in summary_rows(q4) if r.indicator.unit == "count" and re.fullmatch(r"[1-5]", r.value)]
+    assert small == []
 
 
-def test_change_is_hidden_when_either_period_is_suppressed(sample_db):
-    report = open_report(sample_db, "2024-25-Q1")
-    # CEVT criminal referrals: 12 in 2023-24-Q4, 5 in 2024-25-Q1 -> suppressed now
-    change = report.change("cevt_referrals", "2023-24-Q4", "exploitation_type=criminal")
-    assert change.suppressed and change.text == "[c]"
-    open_change = open_report(sample_db, "2024-25-Q1", suppress=False).change(
-        "cevt_referrals", "2023-24-Q4", "exploitation_type=criminal"
-    )
-    assert open_change.direction == "down" and "-7" in open_change.text
+def test_the_restricted_report_shows_what_the_suppressed_one_hides(q4, q4_restricted):
+    level2 = (("injury_level", "2"),)
+    assert q4.figure("restraint_injuries", cell=level2)["hidden"]
+    shown = q4_restricted.figure("restraint_injuries", cell=level2)
+    assert not shown["hidden"] and shown["value"] == 1 and q4_restricted.restricted
 
 
-def test_cevt_rise_is_significant_and_prompted(sample_db):
-    report = open_report(sample_db, "2024-25-Q1")
-    change = report.change("cevt_children", "2023-24-Q4")
-    assert change.direction == "up" and "from 14" in change.text
-    prompts = " ".join(report.prompts("harm_outside_home"))
-    assert "rose from 14 to 23" in prompts and "within normal variation" in prompts
+def test_a_hidden_figure_is_c_everywhere_it_appears(q4):
+    injured = q4.figure("restraint_injuries", cell=(("injury_level", "2"),))
+    assert injured["hidden"] and injured["value"] is None
 
 
-def test_level3_list_is_withheld_when_it_would_reveal_a_small_number(sample_db, q4):
-    # the sample's one level 3 injury of 2024-25 is in Q2
-    table, words = open_report(sample_db, "2024-25-Q2").level3_review()
-    assert table is None and "[c]" in words and "--no-suppress" in words
-    table, words = open_report(sample_db, "2024-25-Q2", suppress=False).level3_review()
-    assert list(table.columns) == ["Date", "Age"] and len(table) == 1
-    table, words = q4.level3_review()
-    assert table is None and words.startswith("No level 3 injuries")
+def test_change_is_hidden_when_either_figure_is_hidden(q4):
+    indicator = get_indicator("restraint_injuries")
+    now = {"hidden": True, "history_complete": True}
+    then = q4.figure("restraint_injuries")
+    change = change_between(indicator, now, then, "Q3 2024/25")
+    assert (change.text, change.direction) == ("[c]", "hidden")
 
 
-def test_level3_list_names_no_identifier(tmp_path):
-    rows = [(f"INC{n}", f"YP{n}", d("2024-04-10"), 3, 15) for n in range(7)]
-    db = make_store(tmp_path / "s.duckdb", restraint_incidents=rows)
-    table, words = open_report(db, "2024-25-Q1").level3_review()
-    assert len(table) == 7 and "7 level 3 injuries" in words
-    assert not table.astype(str).apply(lambda c: c.str.contains("INC|YP")).any().any()
+def test_change_against_an_incomplete_look_back_is_not_comparable(sample_db):
+    """Referrals start in April 2021: re-referrals in 2021-22 undercount; a change against them is not shown."""
+    report = open_report(sample_db, "2022-23-Q1")
+    change = report.change("rereferral_rate", parse_period("2021-22-Q1"))
+    assert change.direction == "not_comparable" and "not comparable" in change.text
+    assert report.change("csc_referrals", parse_period("2021-22-Q1")).shown  # a plain count is comparable
 
 
-def test_prompts_never_state_a_suppressed_figure(q4):
-    for theme in ("domestic_abuse", "harm_outside_home", "restraint", "osa"):
-        for prompt in q4.prompts(theme):
-            for pair in re.findall(r"from (\d+) to (\d+)", prompt.replace(",", "")):
-                assert not any(1 <= int(n) <= 5 for n in pair), prompt
+def test_change_significance_matches_the_direction_of_travel_test(sample_db, q4):
+    frame = raw(sample_db, ["2024-25-Q4", "2024-25-Q3"], ["rereferral_rate"])
+    whole = frame[frame.breakdown == "all"].set_index("period")
+    from dscp_metrics.methods.compare import direction_of_travel
+
+    expected = direction_of_travel(whole.loc["2024-25-Q4", "numerator"], whole.loc["2024-25-Q4", "denominator"],
+                                   whole.loc["2024-25-Q3", "numerator"], whole.loc["2024-25-Q3", "denominator"],
+                                   "%").iloc[0]
+    change = q4.change("rereferral_rate", parse_period("2024-25-Q3"))
+    assert change.significant == bool(expected["significant"])
+    assert change.goodness == ("worse" if expected["change"] > 0 else "better")  # lower is better
 
 
-def test_missing_extract_is_reported_not_raised(tmp_path):
-    db = make_store(tmp_path / "s.duckdb", restraint_incidents=[("I1", "YP1", d("2024-04-10"), 0, 15)])
-    report = open_report(db, "2024-25-Q1")
-    summary = report.summary()
-    rereferral = summary[summary.indicator_id == "rereferral_rate"].iloc[0]
-    assert rereferral["value"] == "No data" and "csc_referrals.csv not supplied" in rereferral["rag_basis"]
-    assert any("no extract supplied" in t for t in report.themes_without_data())
-    assert any("csc_referrals.csv" in q for q in report.prompts("domestic_abuse"))
+def test_over_returns_are_shown_flagged_with_no_interval_and_never_crash(tmp_path):
+    """More OSA returns than issued (24 of 13): the rate is shown, flagged, with no interval or comparison."""
+    returns = [(f"R{n}", "Org", "leadership", f"S{n}", "Green", d("2024-06-01")) for n in range(24)]
+    db = make_store(tmp_path / "s.duckdb", osa_returns=returns,
+                    osa_issued=[("Org", 13, d("2024-05-01"))])
+    report = open_report(db, "2024-25-Q4")
+    rate = report.figure("osa_return_rate")
+    assert rate["value"] == pytest.approx(24 / 13 * 100) and pd.isna(rate["lower_ci"])
+    row = next(r for r in summary_rows(report) if r.indicator.id == "osa_return_rate")
+    assert "more counted than the denominator" in row.note
+    assert report.change("osa_return_rate", parse_period("2024-25-Q3")).direction == "not_comparable"
 
 
-def test_data_quality_counts_are_suppressed_like_any_published_count(q4, q4_restricted):
-    dq = q4.data_quality()
-    assert set(dq.extract) == {"csc_referrals.csv", "cevt_referrals.csv", "restraint_incidents.csv", "osa_returns.csv", "osa_issued.csv"}
-    assert dq.rows_rejected.tolist() == ["[c]", "[c]", "6", "[c]", "[c]"]  # the sample's 5, 4, 6, 4, 3 bad rows
-    assert not (q4_restricted.data_quality().rows_rejected == "[c]").any()
-    reasons = q4.reject_summary()
-    assert set(reasons.rows) <= {"[c]"} | {str(n) for n in range(6, 100)}
+def test_zero_denominator_is_empty_not_an_error(tmp_path):
+    """2025-26-Q1: returns in the rolling year, nothing issued in it: the rate has no value."""
+    returns = [(f"R{n}", "Org", "leadership", f"S{n}", "Green", d("2024-09-01")) for n in range(17)]
+    db = make_store(tmp_path / "s.duckdb", osa_returns=returns, osa_issued=[("Org", 20, d("2024-05-01"))])
+    report = open_report(db, "2025-26-Q1")
+    assert report.figure("osa_return_rate")["value"] is None or pd.isna(report.figure("osa_return_rate")["value"])
 
 
-def test_spc_reading_for_monthly_series(q4):
-    reading = q4.spc_reading("csc_referrals")
-    assert reading["n_points"] == 36  # Apr 2022..Mar 2025: 2021-22 feeds the look-back only
-    assert reading["variation"] in {"common_cause", "neutral_high", "neutral_low"}
-    assert q4.spc_reading("osa_green_share") is None  # a yearly assessment has no monthly series
+def test_spc_series_starts_after_the_look_back_and_matches_the_method(sample_db, q4):
+    series = q4.series("rereferral_rate")
+    assert series.periods[0] >= "2022-04"  # referrals start April 2021: 12 months of look-back first
+    months = [m for m in pack_months(q4.period) if m.code >= series.periods[0]]
+    frame = raw(sample_db, months, ["rereferral_rate"])
+    values = frame[frame.breakdown == "all"]["value"].to_numpy(dtype=float)
+    expected = spc_summary(spc(values, polarity="lower"), point="month")
+    assert series.reading["variation"] == expected["variation"]
+    assert series.frame["upl"].iloc[-1] == pytest.approx(spc(values, polarity="lower")["upl"].iloc[-1])
 
 
-@pytest.mark.parametrize(
-    "value, unit, text",
-    [(1260, "count", "1,260"), (24.166, "%", "24.2%"), ("[c]", "count", "[c]"), (float("nan"), "%", "–"), (pd.NA, "count", "–")],
-)
-def test_format_value(value, unit, text):
-    assert format_value(value, unit) == text
+def test_no_spc_reading_or_limits_when_a_month_is_hidden(q4):
+    series = q4.series("cevt_high_risk_children")
+    assert series.n_hidden > 0
+    assert series.reading == {} and series.frame is None and not series.draw_limits
 
 
-def test_format_interval():
-    assert format_interval(22.0, 26.34, "%") == "22.0% to 26.3%"
-    assert format_interval("[c]", "[c]", "count") == "[c]"
+def test_exceptions_name_only_published_figures(q4):
+    found = exceptions(q4)
+    assert found, "the sample quarter has things to discuss"
+    for e in found:
+        figure = q4.figure(e.indicator.id)
+        assert figure is not None and not figure["hidden"], e
 
 
-def test_report_cache_computes_once_per_period(sample_db, tmp_path, monkeypatch):
-    from dscp_metrics import report as report_module
+def test_prompts_never_state_a_hidden_figure(q4):
+    for theme in THEMES:
+        for question in theme_prompts(q4, theme.id):
+            for number in re.findall(r"\b(\d+)\b", question.replace(",", "")):
+                assert not 1 <= int(number) <= 5 or "%" in question or "months" in question, question
 
-    monkeypatch.setenv(report_module.REPORT_CACHE_ENV, str(tmp_path))
-    calls = []
-    real_init = report_module.PeriodReport.__post_init__
-    monkeypatch.setattr(report_module.PeriodReport, "__post_init__", lambda self: calls.append(1) or real_init(self))
-    first = open_report(sample_db, "2024-25-Q4")
-    second = open_report(sample_db, "2024/25 Q4")
-    other = open_report(sample_db, "2024-25-Q4", suppress=False)
-    assert len(calls) == 2  # the second Q4 suppressed report came from the cache
-    assert second.summary().equals(first.summary())
-    assert other.restricted and not second.restricted
-    assert len(list(tmp_path.glob("report-*.pkl"))) == 2
+
+def test_level3_injuries_are_listed_only_in_the_restricted_pack(sample_db):
+    """2024-25 had one level 3 injury: the published pack says [c]; the restricted one lists date and age."""
+    table, message = level3_review(open_report(sample_db, "2024-25"))
+    assert table is None and "restricted pack" in message and "[c]" in message
+    table, message = level3_review(open_report(sample_db, "2024-25", suppress=False))
+    assert list(table.columns) == ["Date", "Age"] and len(table) == 1 and message.startswith("1 level 3")
+
+
+def test_themes_without_data_are_said_from_published_figures(tmp_path):
+    db = make_store(tmp_path / "s.duckdb", restraint_incidents=[("I1", "YP1", d("2024-12-01"), 0, 14),
+                                                                ("I2", "YP1", d("2025-04-10"), 0, 14)])
+    report = open_report(db, "2024-25-Q4")
+    said = themes_without_data(report)
+    assert "Use of restraint: no records dated in Q4 2024/25" in said
+    assert any(s.startswith("Domestic abuse: no extract supplied") for s in said)
+
+
+def test_coverage_lists_every_extract_of_the_contract(q4):
+    coverage = extract_coverage(q4)
+    assert len(coverage) == 9 and set(coverage["supplied"]) == {"Yes"}
+    assert coverage.set_index("extract").loc["training_records.csv", "covers"] == "Yes"

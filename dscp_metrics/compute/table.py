@@ -118,22 +118,23 @@ def compute(con, periods: Sequence[Period], ids: Sequence[str] | None = None,
 
 
 def _first_dates(con, indicators: Iterable[Indicator]) -> dict[str, object]:
-    """The first record date of each source whose figures need a look-back history."""
+    """The first record date of each source of an indicator whose figures need a look-back history."""
     dates = {}
-    for name in {m.source for i in indicators for m in i.measures}:
+    for name in {m.source for i in indicators if i.history_months for m in i.measures}:
         source = SOURCES.get(name)
-        if source.history_months:
-            dates[name] = con.execute(f"SELECT min({source.date_column}) FROM store.{source.tables[0]}").fetchone()[0]
+        dates[name] = con.execute(f"SELECT min({source.date_column}) FROM store.{source.tables[0]}").fetchone()[0]
     return dates
 
 
 def _history_complete(indicator: Indicator, period: Period, first_dates: dict) -> bool:
+    """False when the period's window starts before the source's first record plus the look-back needed."""
+    if not indicator.history_months:
+        return True
     for measure in indicator.measures:
-        source = SOURCES.get(measure.source)
         first = first_dates.get(measure.source)
-        if source.history_months and first is not None:
-            if window_span(period, measure.window)[0] < months_before(first, -source.history_months):
-                return False
+        needed = None if first is None else months_before(first, -indicator.history_months)
+        if needed is not None and window_span(period, measure.window)[0] < needed:
+            return False
     return True
 
 

@@ -56,12 +56,10 @@ def indicator_span(indicator: Indicator, ranges: dict[str, tuple[dt.date, dt.dat
         return None
     first = max(s[0] for s in spans)
     last = max(s[1] for s in spans)
-    for measure in indicator.measures:
-        history = SOURCES.get(measure.source).history_months
-        if history:
-            from ..periods import months_before
+    if indicator.history_months:
+        from ..periods import months_before
 
-            first = max(first, months_before(ranges[measure.source][0], -history))
+        first = max(first, months_before(first, -indicator.history_months))
     if indicator.window == "rolling_12_months":
         from ..periods import months_before
 

@@ -19,7 +19,8 @@ MEETINGS_SOURCE = Source(
     name="meetings", title="Multi-agency meetings", tables=("meeting_attendance",), date_column="meeting_date",
     records_sql=(
         "SELECT meeting_id, min(meeting_date) AS meeting_date, min(meeting_type) AS meeting_type, "
-        "bool_or(agency = 'csc' AND attendance = 'attended') AND bool_or(agency = 'police' AND attendance = 'attended') "
+        "bool_or(agency = 'csc' AND attendance = 'attended') "
+        "AND bool_or(agency = 'police' AND attendance = 'attended') "
         "AND bool_or(agency = 'health' AND attendance = 'attended') AS core_attended "
         "FROM store.meeting_attendance WHERE meeting_date BETWEEN {start} AND {end} GROUP BY meeting_id"
     ),

@@ -53,8 +53,6 @@ class Source:
     A record is in a window when its `date_column` falls in it, or, for spells
     (`end_column` set), when the spell is open on any day of it: it starts on or
     before the window's last day and its end is empty or on or after its first.
-    `history_months`: figures for a window starting less than this many months
-    after the source's first record are incomplete (a look-back runs short).
     """
 
     name: str
@@ -64,7 +62,6 @@ class Source:
     records_sql: str
     counted_sql: str | None = None
     end_column: str | None = None
-    history_months: int = 0
     identifiers: tuple[str, ...] = ()
 
     def sql(self, counted: bool = True) -> str:
@@ -80,7 +77,10 @@ class Dimension:
     `categories` None means the categories come from the data (every value the
     source holds, e.g. the organisations that returned an OSA). `not_recorded`:
     records with no value form their own category (`not_recorded`), so that the
-    cells of a breakdown always add up to the whole.
+    cells of a breakdown always add up to the whole. `history_months`: a figure
+    restricted by this dimension needs that many months of records before its
+    window (a re-referral looks back 12 months); one for a window starting sooner
+    after the source's first record undercounts, and is not compared.
     """
 
     key: str
@@ -89,6 +89,7 @@ class Dimension:
     categories: tuple[str, ...] | None
     labels: tuple[str, ...] = ()
     not_recorded: bool = False
+    history_months: int = 0
 
     @property
     def category_sql(self) -> str:
@@ -225,6 +226,12 @@ class Indicator:
     @property
     def has_breakdown(self) -> bool:
         return bool(self.breakdowns)
+
+    @property
+    def history_months(self) -> int:
+        """Months of records its figures need before their window (0: none)."""
+        refs = (self.numerator,) + ((self.denominator,) if self.denominator else ())
+        return max([r.measure.dimension(k).history_months for r in refs for k, _ in r.where] or [0])
 
     @property
     def has_monthly_series(self) -> bool:

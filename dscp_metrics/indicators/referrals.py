@@ -49,17 +49,17 @@ REFERRALS_SOURCE = Source(
         "SELECT referral_date, is_rereferral, has_domestic_abuse, has_exploitation, count(*) AS records "
         "FROM (" + _FLAGGED.format(carried="") + ") GROUP BY ALL"
     ),
-    history_months=12,
     identifiers=("referral_id", "child_id"),
 )
 
 
-def _flag(key: str, title: str, column: str, yes: str, no: str) -> Dimension:
+def _flag(key: str, title: str, column: str, yes: str, no: str, history_months: int = 0) -> Dimension:
     return Dimension(key=key, title=title, sql=f"CASE WHEN r.{column} THEN 'yes' ELSE 'no' END",
-                     categories=("yes", "no"), labels=(yes, no))
+                     categories=("yes", "no"), labels=(yes, no), history_months=history_months)
 
 
-IS_REREFERRAL = _flag("is_rereferral", "re-referral", "is_rereferral", "Re-referral", "First referral in 12 months")
+IS_REREFERRAL = _flag("is_rereferral", "re-referral", "is_rereferral", "Re-referral", "First referral in 12 months",
+                      history_months=12)
 HAS_DOMESTIC_ABUSE = _flag("has_domestic_abuse", "domestic abuse factor", "has_domestic_abuse",
                            "Domestic abuse recorded", "Domestic abuse not recorded")
 HAS_EXPLOITATION = _flag("has_exploitation", "exploitation factor", "has_exploitation",

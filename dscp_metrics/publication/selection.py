@@ -42,12 +42,13 @@ def pack_rows(frame: pd.DataFrame, period: Period, first_records: dict[str, dt.d
             if all(f is not None for f in firsts):
                 series_start[indicator.id] = max(f.replace(day=1) for f in firsts).strftime("%Y-%m")
     is_main = frame["period"].isin(main)
+    started = [period >= series_start.get(ident, "9999-99") for ident, period in zip(frame["indicator_id"],
+                                                                                      frame["period"])]
     is_series = (
         frame["period_kind"].eq("month")
         & frame["breakdown"].eq("all")
         & frame["history_complete"].astype(bool)
-        & frame["indicator_id"].isin(series_start)
-        & (frame["period"] >= frame["indicator_id"].map(series_start).fillna("9999-99"))
+        & pd.Series(started, index=frame.index, dtype=bool)
     )
     return frame[is_main | is_series].reset_index(drop=True)
 
