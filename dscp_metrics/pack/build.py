@@ -122,16 +122,19 @@ class _Build:
 
     def period(self, period: Period) -> PeriodResult:
         result = PeriodResult(period)
-        period_dir = ensure_folder(self.out / str(period))
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=period_dir))
+        period_dir = self.out / str(period)
+        staging = None
         try:
+            ensure_folder(period_dir)
+            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=period_dir))
             self._build(period, period_dir, staging, result)
         except DscpError as exc:
             result.error = str(exc)
         except OSError as exc:
             result.error = str(output_error(period_dir, exc))
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
         return result
 
     def _build(self, period: Period, period_dir: Path, staging: Path, result: PeriodResult) -> None:
@@ -238,8 +241,11 @@ def build_packs(periods: str | Period | Iterable[str | Period], db_path: str | P
             results = [build.period(p) for p in wanted]
         finally:
             provider.clear()
-        index = write_index(out)
-    result = BuildResult(results, index, round(time.perf_counter() - started, 2))
+        try:
+            index, problems = write_index(out), []
+        except DscpError as exc:  # the packs stand; only the list of them could not be rewritten
+            index, problems = None, [str(exc)]
+    result = BuildResult(results, index, round(time.perf_counter() - started, 2), problems)
     if not quiet:
         print(result.format())
     return result

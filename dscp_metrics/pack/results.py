@@ -51,6 +51,7 @@ class BuildResult:
     periods: list[PeriodResult]
     index_path: Path | None
     duration_s: float
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -65,6 +66,7 @@ class BuildResult:
         lines = [p.format() for p in self.periods]
         if self.index_path:
             lines.append(f"index: {self.index_path}")
+        lines += [f"warning: {w}" for w in self.warnings]
         lines.append(f"{'built' if self.ok else 'FAILED'}: {len(self.periods)} period(s) in {self.duration_s:.1f} s")
         return "\n".join(lines)
 
