@@ -36,3 +36,23 @@ def referrals(*rows: tuple[str, str, str, str]) -> list[tuple]:
         (rid, child, d(date), "Police", sorted(set(filter(None, factors.split(";")))))
         for rid, child, date, factors in rows
     ]
+
+
+def compute(db: Path, periods, ids=None):
+    """The indicator table of a store for periods (and indicator ids)."""
+    from dscp_metrics.compute import indicator_table
+    from dscp_metrics.store import open_store
+
+    con = open_store(db)
+    try:
+        return indicator_table(con, periods, ids)
+    finally:
+        con.close()
+
+
+def row(table, indicator_id: str, period: str, breakdown: str = "all") -> dict:
+    """The one row of an indicator table for an indicator, period and breakdown."""
+    frame = table.frame
+    hit = frame[(frame.indicator_id == indicator_id) & (frame.period == period) & (frame.breakdown == breakdown)]
+    assert len(hit) == 1, f"{indicator_id} {period} {breakdown}: {len(hit)} rows"
+    return hit.iloc[0].to_dict()

@@ -7,26 +7,11 @@ import math
 import pandas as pd
 import pytest
 
-from dscp_metrics.store import open_store
 from dscp_metrics.compute import indicator_table
-from store_fixtures import d, make_store, referrals
+from dscp_metrics.store import open_store
+from store_fixtures import compute, d, make_store, referrals, row
 
 
-def compute(db, periods, ids=None):
-    con = open_store(db)
-    try:
-        return indicator_table(con, periods, ids)
-    finally:
-        con.close()
-
-
-def row(table, indicator_id, period, breakdown="all") -> dict:
-    frame = table.frame
-    hit = frame[
-        (frame.indicator_id == indicator_id) & (frame.period == period) & (frame.breakdown == breakdown)
-    ]
-    assert len(hit) == 1, f"{indicator_id} {period} {breakdown}: {len(hit)} rows"
-    return hit.iloc[0].to_dict()
 
 
 # ---------------------------------------------------------------- re-referrals
@@ -265,7 +250,7 @@ def test_osa_indicators_use_the_12_months_ending_on_the_periods_last_day(tmp_pat
             ("RT1", "Police", "leadership", "LS2", "Amber", "2024-05-01"),
             ("RT1", "Police", "training", "TR1", "Green", "2024-05-01"),
             ("RT2", "Health", "leadership", "LS1", "Red", "2024-06-30"),  # last day of the window: in
-            ("RT3", "Health", "leadership", "LS1", "Red", "2023-06-30"),  # exactly 12 months before 30 Jun 2024 + 1: out
+            ("RT3", "Health", "leadership", "LS1", "Red", "2023-06-30"),  # 12 months before 1 July 2024: out
             ("RT4", "Health", "leadership", "LS1", "Green", "2023-07-01"),  # first day of the window: in
         ),
         osa_issued=[("Police", 2, d("2024-04-01")), ("Health", 3, d("2023-06-30"))],
@@ -325,7 +310,8 @@ def test_osa_return_rate_needs_both_osa_extracts(tmp_path):
 def test_counts_carry_poisson_intervals_and_rates_wilson(tmp_path):
     db = make_store(
         tmp_path / "s.duckdb",
-        restraint_incidents=incidents(*[(f"I{n}", f"YP{n % 3}", "2024-04-01", 1 if n < 4 else 0, 14) for n in range(12)]),
+        restraint_incidents=incidents(*[(f"I{n}", f"YP{n % 3}", "2024-04-01", 1 if n < 4 else 0, 14)
+                                        for n in range(12)]),
     )
     t = compute(db, ["2024-25-Q1"])
     count = row(t, "restraint_injuries", "2024-25-Q1")  # 4: exact Poisson

@@ -9,25 +9,10 @@ import math
 
 import pytest
 
-from dscp_metrics.compute import indicator_table
 from dscp_metrics.publication.publish import publish
-from dscp_metrics.store import open_store
-from store_fixtures import d, make_store
+from store_fixtures import compute, d, make_store, row
 
 
-def compute(db, periods, ids=None):
-    con = open_store(db)
-    try:
-        return indicator_table(con, periods, ids)
-    finally:
-        con.close()
-
-
-def row(table, indicator_id, period, breakdown="all") -> dict:
-    frame = table.frame
-    hit = frame[(frame.indicator_id == indicator_id) & (frame.period == period) & (frame.breakdown == breakdown)]
-    assert len(hit) == 1, f"{indicator_id} {period} {breakdown}: {len(hit)} rows"
-    return hit.iloc[0].to_dict()
 
 
 # ------------------------------------------------------------------ training

@@ -1,18 +1,12 @@
 """Theme `harm_outside_home`: the Child Exploitation Vulnerability Tracker and exploitation referrals."""
 
 from ..load.contract import LOCALITIES, RISK_LEVELS
-from .model import Dimension, Indicator, Measure, Ref, Source
+from .model import Dimension, Indicator, Measure, Ref, table_source
 from .referrals import REFERRALS
 from .registry import Theme, register_theme
 
-CEVT_SOURCE = Source(
-    name="cevt_referrals",
-    title="Child Exploitation Vulnerability Tracker scorings",
-    tables=("cevt_referrals",),
-    date_column="scored_date",
-    records_sql="SELECT * FROM store.cevt_referrals WHERE scored_date BETWEEN {start} AND {end}",
-    identifiers=("cevt_id", "child_id"),
-)
+CEVT_SOURCE = table_source("cevt_referrals", "Child Exploitation Vulnerability Tracker scorings", "scored_date",
+                           identifiers=("cevt_id", "child_id"))
 
 EXPLOITATION_TYPE = Dimension(
     key="exploitation_type", title="type of exploitation", sql="r.exploitation_type",

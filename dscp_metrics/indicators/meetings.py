@@ -7,14 +7,11 @@ attended; an agency not invited counts as not attending.
 """
 
 from ..load.contract import AGENCIES, ATTENDANCE, MEETING_TYPES
-from .model import Dimension, Indicator, Measure, Ref, Source
+from .model import Dimension, Indicator, Measure, Ref, Source, table_source
 from .registry import Theme, register_theme
 
-INVITATIONS_SOURCE = Source(
-    name="meeting_invitations", title="Multi-agency meeting invitations", tables=("meeting_attendance",),
-    date_column="meeting_date",
-    records_sql="SELECT * FROM store.meeting_attendance WHERE meeting_date BETWEEN {start} AND {end}",
-)
+INVITATIONS_SOURCE = table_source("meeting_invitations", "Multi-agency meeting invitations", "meeting_date",
+                                  table="meeting_attendance")
 MEETINGS_SOURCE = Source(
     name="meetings", title="Multi-agency meetings", tables=("meeting_attendance",), date_column="meeting_date",
     records_sql=(

@@ -7,15 +7,11 @@ return (returned 1 May: held by 4 May).
 """
 
 from ..load.contract import IN_CARE
-from .model import Dimension, Indicator, Measure, Ref, Source
+from .model import Dimension, Indicator, Measure, Ref, Source, flag_dimension, table_source
 from .registry import Theme, register_theme
 
-EPISODES_SOURCE = Source(
-    name="missing_episodes", title="Missing episodes (by the day the child went missing)",
-    tables=("missing_episodes",), date_column="missing_date",
-    records_sql="SELECT * FROM store.missing_episodes WHERE missing_date BETWEEN {start} AND {end}",
-    identifiers=("episode_id", "child_id"),
-)
+EPISODES_SOURCE = table_source("missing_episodes", "Missing episodes (by the day the child went missing)",
+                               "missing_date", identifiers=("episode_id", "child_id"))
 RETURNS_SOURCE = Source(
     name="missing_returns", title="Missing episodes (by the day the child returned)", tables=("missing_episodes",),
     date_column="return_date",
@@ -30,15 +26,10 @@ IN_CARE_DIM = Dimension(key="in_care", title="missing from", sql="r.in_care",
                         categories=tuple(c.code for c in IN_CARE), labels=("Missing from care", "Missing from home"))
 
 
-def _flag(key: str, title: str, column: str, yes: str, no: str) -> Dimension:
-    return Dimension(key=key, title=title, sql=f"CASE WHEN r.{column} THEN 'yes' ELSE 'no' END",
-                     categories=("yes", "no"), labels=(yes, no))
-
-
-OFFERED = _flag("interview_offered", "interview offered", "interview_offered", "Offered (held or declined)",
-                "Not offered or not recorded")
-WITHIN_72H = _flag("held_within_72h", "interview within 72 hours", "held_within_72h", "Held within 72 hours",
-                   "Not held within 72 hours")
+OFFERED = flag_dimension("interview_offered", "interview offered", "Offered (held or declined)",
+                         "Not offered or not recorded")
+WITHIN_72H = flag_dimension("held_within_72h", "interview within 72 hours", "Held within 72 hours",
+                            "Not held within 72 hours")
 MISSING_WORDS = "episodes of a child going missing with a missing date in the period"
 RETURNED_WORDS = "episodes with a return date in the period (children who returned or were found)"
 

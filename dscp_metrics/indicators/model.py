@@ -69,6 +69,14 @@ class Source:
         return self.counted_sql if counted and self.counted_sql else self.records_sql
 
 
+def table_source(name: str, title: str, date_column: str, identifiers: tuple[str, ...] = (),
+                 table: str | None = None) -> Source:
+    """A source that is an extract's table as loaded: its records dated in the windows asked for."""
+    table = table or name
+    return Source(name=name, title=title, tables=(table,), date_column=date_column, identifiers=identifiers,
+                  records_sql=f"SELECT * FROM store.{table} WHERE {date_column} BETWEEN {{start}} AND {{end}}")
+
+
 @dataclass(frozen=True)
 class Dimension:
     """One way of splitting a source's records: the breakdown key, its SQL over a
@@ -110,6 +118,12 @@ class Dimension:
         if self.labels and self.categories and category in self.categories:
             return self.labels[self.categories.index(category)]
         return category
+
+
+def flag_dimension(key: str, title: str, yes: str, no: str, history_months: int = 0) -> Dimension:
+    """A yes/no dimension from a boolean column of the source's records (`key` is the column)."""
+    return Dimension(key=key, title=title, sql=f"CASE WHEN r.{key} THEN 'yes' ELSE 'no' END",
+                     categories=("yes", "no"), labels=(yes, no), history_months=history_months)
 
 
 @dataclass(frozen=True)

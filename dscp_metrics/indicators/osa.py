@@ -5,19 +5,11 @@ end on the period's last day (the assessment runs once a year).
 """
 
 from ..load.contract import OSA_SECTIONS, RATINGS
-from .model import Dimension, Indicator, Measure, Ref, Source
+from .model import Dimension, Indicator, Measure, Ref, table_source
 from .registry import Theme, register_theme
 
-RETURNS_SOURCE = Source(
-    name="osa_returns", title="Organisational Safeguarding Assessment returns", tables=("osa_returns",),
-    date_column="assessment_date",
-    records_sql="SELECT * FROM store.osa_returns WHERE assessment_date BETWEEN {start} AND {end}",
-)
-ISSUED_SOURCE = Source(
-    name="osa_issued", title="Organisational Safeguarding Assessment distribution", tables=("osa_issued",),
-    date_column="issued_date",
-    records_sql="SELECT * FROM store.osa_issued WHERE issued_date BETWEEN {start} AND {end}",
-)
+RETURNS_SOURCE = table_source("osa_returns", "Organisational Safeguarding Assessment returns", "assessment_date")
+ISSUED_SOURCE = table_source("osa_issued", "Organisational Safeguarding Assessment distribution", "issued_date")
 
 SECTION = Dimension(
     key="section", title="section", sql="r.section",

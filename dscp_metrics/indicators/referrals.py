@@ -16,7 +16,7 @@ booleans, not factor lists.
 
 from __future__ import annotations
 
-from .model import Dimension, Measure, Source
+from .model import Measure, Source, flag_dimension
 
 _FLAGGED = """
 SELECT {carried}child_id, referral_date, has_domestic_abuse, has_exploitation,
@@ -53,17 +53,12 @@ REFERRALS_SOURCE = Source(
 )
 
 
-def _flag(key: str, title: str, column: str, yes: str, no: str, history_months: int = 0) -> Dimension:
-    return Dimension(key=key, title=title, sql=f"CASE WHEN r.{column} THEN 'yes' ELSE 'no' END",
-                     categories=("yes", "no"), labels=(yes, no), history_months=history_months)
-
-
-IS_REREFERRAL = _flag("is_rereferral", "re-referral", "is_rereferral", "Re-referral", "First referral in 12 months",
-                      history_months=12)
-HAS_DOMESTIC_ABUSE = _flag("has_domestic_abuse", "domestic abuse factor", "has_domestic_abuse",
-                           "Domestic abuse recorded", "Domestic abuse not recorded")
-HAS_EXPLOITATION = _flag("has_exploitation", "exploitation factor", "has_exploitation",
-                         "Exploitation recorded", "Exploitation not recorded")
+IS_REREFERRAL = flag_dimension("is_rereferral", "re-referral", "Re-referral", "First referral in 12 months",
+                               history_months=12)
+HAS_DOMESTIC_ABUSE = flag_dimension("has_domestic_abuse", "domestic abuse factor", "Domestic abuse recorded",
+                                    "Domestic abuse not recorded")
+HAS_EXPLOITATION = flag_dimension("has_exploitation", "exploitation factor", "Exploitation recorded",
+                                  "Exploitation not recorded")
 
 REFERRALS = Measure(
     id="referrals",

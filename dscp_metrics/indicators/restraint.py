@@ -1,16 +1,10 @@
 """Theme `restraint`: use of physical restraint at the secure centre and the injuries it caused."""
 
-from .model import Dimension, Indicator, Measure, Ref, Source
+from .model import Dimension, Indicator, Measure, Ref, table_source
 from .registry import Theme, register_theme
 
-RESTRAINT_SOURCE = Source(
-    name="restraint_incidents",
-    title="Use of restraint at the secure centre",
-    tables=("restraint_incidents",),
-    date_column="incident_date",
-    records_sql="SELECT * FROM store.restraint_incidents WHERE incident_date BETWEEN {start} AND {end}",
-    identifiers=("incident_id", "young_person_id"),
-)
+RESTRAINT_SOURCE = table_source("restraint_incidents", "Use of restraint at the secure centre", "incident_date",
+                                identifiers=("incident_id", "young_person_id"))
 
 INJURY_LEVEL = Dimension(
     key="injury_level", title="injury level", sql="r.injury_level",

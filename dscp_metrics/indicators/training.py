@@ -8,14 +8,10 @@ hidden when it rests on 1 to 5 ratings.
 """
 
 from ..load.contract import ORGANISATION_TYPES, TRAINING_ROUTES
-from .model import Dimension, Indicator, Measure, Ref, Source
+from .model import Dimension, Indicator, Measure, Ref, table_source
 from .registry import Theme, register_theme
 
-SOURCE = Source(
-    name="training_records", title="Multi-agency safeguarding training", tables=("training_records",),
-    date_column="event_date",
-    records_sql="SELECT * FROM store.training_records WHERE event_date BETWEEN {start} AND {end}",
-)
+SOURCE = table_source("training_records", "Multi-agency safeguarding training", "event_date")
 ROUTE = Dimension(key="route", title="route", sql="r.route",
                   categories=tuple(c.code for c in TRAINING_ROUTES), labels=tuple(c.label for c in TRAINING_ROUTES))
 ORGANISATION_TYPE = Dimension(key="organisation_type", title="type of organisation", sql="r.organisation_type",
