@@ -166,8 +166,7 @@ def records_with_csv_module(path: Path, text: str, extract: Extract) -> Records:
     if not len(kept):
         raise _no_header(path)
     header = records[kept[0]]
-    raw_header = text.splitlines()[int(starts[kept[0]]) - 1] if text else ""
-    check_header(path, header, raw_header, extract)
+    check_header(path, header, ",".join(header), extract)
     rows = kept[1:]
     good = rows[lengths[rows] == len(header)]
     bad = rows[lengths[rows] != len(header)]
