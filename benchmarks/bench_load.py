@@ -1,32 +1,48 @@
-"""Benchmark: load a 1,000,000-row csc_referrals.csv (seeded, mixed date forms, some bad rows).
+"""Benchmark: `dscp load` of a national-scale csc_referrals.csv against DuckDB's own CSV reader.
 
-    .venv/bin/python benchmarks/bench_load.py [--rows N] [--seed S] [--keep DIR]
+    .venv/bin/python benchmarks/bench_load.py [--rows N] [--runs K] [--seed S] [--work DIR] [--code DIR]
 
-Prints the wall time of `load_folder`, rows per second, CPU time (a fairer
-figure when other work shares the machine) and the process's peak
-memory (resident set size, from `resource.getrusage`). The goal is well under a
-minute on a 2-core machine (aim: under 15 s).
+Generates (once, under benchmarks/.work/, git-ignored) a seeded csc_referrals.csv
+of N rows (default 6,500,000: mixed date forms, quoted factor lists, about
+0.5% bad rows), then runs K times each, alternating, as separate processes:
+
+- `dscp load` of the folder into a fresh database (the whole process: start,
+  imports, checks, the store written and swapped in);
+- the floor: a Python process that has DuckDB `read_csv` the same file into
+  a table of a fresh database file (every column as text, nothing checked).
+
+Prints the median wall time and peak memory (resident set size of the child,
+from `os.wait4`) of each, their ratio, and the CPU time. The goals on 6.5 M
+rows: `dscp load` within 2x the floor, peak RSS within 1.5 GiB. `--code DIR`
+runs `dscp load` from another checkout (e.g. `git worktree add /tmp/old <commit>`),
+to measure before and after on the same file and machine.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
+import statistics
+import subprocess
 import sys
-import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from dscp_metrics.load.contract import get_extract  # noqa: E402
-from dscp_metrics.load import load_folder  # noqa: E402
 
-LOAD_DATE = date(2025, 4, 30)
+LOAD_DATE = "2025-04-30"
+FLOOR = (
+    "import duckdb, sys\n"
+    "con = duckdb.connect(sys.argv[2])\n"
+    "con.execute(\"CREATE TABLE t AS SELECT * FROM read_csv(?, header=true, all_varchar=true)\", [sys.argv[1]])\n"
+    "con.close()\n"
+)
 
 
 def _chunk(rng: np.random.Generator, first_id: int, rows: int, total: int) -> tuple[str, int]:
@@ -51,7 +67,8 @@ def _chunk(rng: np.random.Generator, first_id: int, rows: int, total: int) -> tu
     factor_text = np.where(bad & (kind == 1), "neglect;not_a_factor", factor_text)
     children = np.where(bad & (kind == 2), "", children)
     ids = np.where(bad & (kind == 3), "R0000001", ids)
-    lines = [",".join(fields) for fields in zip(ids, children, written, sources, np.char.add(np.char.add('"', factor_text), '"'))]
+    quoted = np.char.add(np.char.add('"', factor_text), '"')
+    lines = [",".join(fields) for fields in zip(ids, children, written, sources, quoted)]
     return "\n".join(lines) + "\n", int(bad.sum())
 
 
@@ -59,6 +76,7 @@ def write_referrals(path: Path, rows: int, seed: int, chunk: int = 100_000) -> i
     """Write a synthetic csc_referrals.csv; returns how many rows were made bad on purpose."""
     rng = np.random.default_rng(seed)
     bad = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write("referral_id,child_id,referral_date,source,factors\n")
         for first in range(0, rows, chunk):
@@ -68,36 +86,60 @@ def write_referrals(path: Path, rows: int, seed: int, chunk: int = 100_000) -> i
     return bad
 
 
+def run(argv: list[str], db: Path, code: Path | None = None) -> tuple[float, float, float]:
+    """Run a child process on a fresh database: (wall seconds, CPU seconds, peak RSS in MiB)."""
+    for leftover in db.parent.glob(db.name + "*"):
+        leftover.unlink()
+    started = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=str(code)) if code else None
+    child = subprocess.Popen(argv, cwd=code or ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    err = child.stderr.read().decode()
+    child.stderr.close()
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:4])} failed ({child.returncode}): {err.strip()}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss is KiB on Linux
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=6_500_000)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20240401)
-    parser.add_argument("--keep", type=Path, help="write the CSV and database here instead of a temp dir")
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work")
+    parser.add_argument("--code", type=Path, help="run `dscp load` from this checkout instead of this one")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.keep or Path(tmp)
-        data_dir = work / "extracts"
-        data_dir.mkdir(parents=True, exist_ok=True)
+    args.work = args.work.resolve()
+    data_dir = args.work / f"referrals-{args.rows}-{args.seed}"
+    csv_path = data_dir / "csc_referrals.csv"
+    if not csv_path.exists():
         started = time.perf_counter()
-        bad = write_referrals(data_dir / "csc_referrals.csv", args.rows, args.seed)
-        generated = time.perf_counter() - started
-        size = (data_dir / "csc_referrals.csv").stat().st_size
+        bad = write_referrals(csv_path, args.rows, args.seed)
+        print(f"generated {csv_path} ({bad:,} rows bad on purpose) in {time.perf_counter() - started:.1f} s")
+    size = csv_path.stat().st_size
+    print(f"file: {csv_path.relative_to(ROOT) if csv_path.is_relative_to(ROOT) else csv_path}, "
+          f"{size / 1e6:.1f} MB, {args.rows:,} rows; {os.cpu_count()} cores; {args.runs} runs each")
 
-        usage_before = resource.getrusage(resource.RUSAGE_SELF)
-        rss_before = usage_before.ru_maxrss
-        started = time.perf_counter()
-        report = load_folder(data_dir, work / "bench.duckdb", load_date=LOAD_DATE)
-        wall = time.perf_counter() - started
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        peak_kib = usage.ru_maxrss  # KiB on Linux
-        cpu = (usage.ru_utime - usage_before.ru_utime) + (usage.ru_stime - usage_before.ru_stime)
+    dscp = [sys.executable, "-m", "dscp_metrics.cli", "load", str(data_dir), "--load-date", LOAD_DATE, "--db"]
+    floor = [sys.executable, "-c", FLOOR, str(csv_path)]
+    results: dict[str, list[tuple[float, float, float]]] = {"dscp load": [], "floor": []}
+    for _ in range(args.runs):
+        results["floor"].append(run([*floor, str(args.work / "floor.duckdb")], args.work / "floor.duckdb"))
+        bench_db = args.work / "bench.duckdb"
+        results["dscp load"].append(run([*dscp, str(bench_db)], bench_db, args.code))
 
-        f = report.files[0]
-        print(f"file: {size / 1e6:.1f} MB, {args.rows:,} rows ({bad:,} made bad on purpose), generated in {generated:.1f} s")
-        print(f"load_folder: {wall:.2f} s wall, {args.rows / wall:,.0f} rows/s, {cpu:.2f} s CPU (user+system, all threads)")
-        print(f"rows read {f.rows_read:,}, loaded {f.rows_loaded:,}, rejected {f.rows_rejected:,}")
-        print(f"peak RSS: {peak_kib / 1024:.0f} MiB (before load: {rss_before / 1024:.0f} MiB)")
+    medians = {}
+    for name, runs in results.items():
+        wall, cpu, rss = (statistics.median(r[k] for r in runs) for k in range(3))
+        medians[name] = (wall, cpu, rss)
+        walls = ", ".join(f"{r[0]:.2f}" for r in runs)
+        print(f"{name:>10}: median {wall:6.2f} s wall ({walls}), {cpu:6.2f} s CPU, peak RSS {rss:,.0f} MiB")
+    ratio = medians["dscp load"][0] / medians["floor"][0]
+    print(f"     ratio: dscp load / floor = {ratio:.2f} (goal <= 2.00); "
+          f"peak RSS {medians['dscp load'][2] / 1024:.2f} GiB (goal <= 1.50)")
 
 
 if __name__ == "__main__":

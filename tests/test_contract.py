@@ -138,3 +138,19 @@ def test_get_extract_accepts_file_names_and_suggests():
     assert get_extract("Meeting_Attendance.CSV").source == "meeting_attendance"
     with pytest.raises(ExtractError, match="did you mean 'missing_episodes'"):
         get_extract("missing_episode")
+
+
+def test_the_data_officers_guide_covers_every_extract_column_and_code():
+    """data/README.md (the guide for partner data officers) names every file, column and code of the contract."""
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text(encoding="utf-8")
+    missing = []
+    for extract in EXTRACTS.values():
+        if f"### `{extract.file_name}`" not in guide:
+            missing.append(f"section {extract.file_name}")
+        for col in extract.columns:
+            if f"`{col.name}`" not in guide:
+                missing.append(f"{extract.source}.{col.name}")
+            missing += [f"{extract.source}.{col.name} code {code}" for code in col.codes if f"`{code}`" not in guide]
+    assert missing == []

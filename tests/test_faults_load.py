@@ -89,21 +89,24 @@ def referral_ids(db: Path) -> set[str]:
 # ------------------------------------------------------------ one writer at a time
 def test_two_concurrent_loads_serialise_and_the_last_one_wins(tmp_path):
     db = tmp_path / "dscp.duckdb"
-    big = referrals(tmp_path / "big", 400_000, prefix="A")
+    big = referrals(tmp_path / "big", 50_000, prefix="A")
     small = referrals(tmp_path / "small", 3, prefix="B", extra="B9,,2024-04-03,,\n")
     first = dscp("load", str(big), "--db", str(db), "--load-date", "2024-07-01", cwd=tmp_path)
     wait_for(lambda: lock_path(db).exists() and "dscp load" in lock_path(db).read_text(errors="replace"),
              "the first load to hold the lock")
-    second = dscp("load", str(small), "--db", str(db), "--load-date", "2024-07-01", cwd=tmp_path)
+    first.send_signal(signal.SIGSTOP)  # the first load is frozen mid-load, holding the lock
+    try:
+        second = dscp("load", str(small), "--db", str(db), "--load-date", "2024-07-01", cwd=tmp_path)
+        waiting = second.stderr.readline()  # the second load says once that it waits, naming the holder
+    finally:
+        first.send_signal(signal.SIGCONT)
     out1, err1 = first.communicate(timeout=DEADLINE_S)
     out2, err2 = second.communicate(timeout=DEADLINE_S)
     assert (first.returncode, second.returncode) == (0, 0), (err1, err2)
-    # The second load said once that it waited, naming the holder.
-    waits = [line for line in err2.splitlines() if "waiting for" in line]
-    assert len(waits) == 1 and f"dscp load {big}" in waits[0] and f"process {first.pid}" in waits[0]
-    assert err1 == ""
+    assert "waiting for" in waiting and f"dscp load {big}" in waiting and f"process {first.pid}" in waiting
+    assert "waiting for" not in err2 and err1 == ""
     # Each report was true of what it loaded, and the store holds the last load's data.
-    assert re.search(r"csc_referrals\.csv\s+read\s+400,000\s+loaded\s+400,000\s+rejected\s+0", out1)
+    assert re.search(r"csc_referrals\.csv\s+read\s+50,000\s+loaded\s+50,000\s+rejected\s+0", out1)
     assert re.search(r"csc_referrals\.csv\s+read\s+4\s+loaded\s+3\s+rejected\s+1", out2)
     assert referral_ids(db) == {"B0000000", "B0000001", "B0000002"}
     state = snapshot(db)
@@ -111,6 +114,21 @@ def test_two_concurrent_loads_serialise_and_the_last_one_wins(tmp_path):
     assert [(r[1], r[2], r[3]) for r in state["rejects"]] == [("csc_referrals.csv", 5, "child_id")]
     ids = [re.search(r"snapshot ([0-9a-f]{32})", out).group(1) for out in (out1, out2)]
     assert ids[0] != ids[1] and state["store_info"] == [(ids[1],)]
+    assert leftovers(db) == []
+
+
+def test_whatever_the_interleaving_the_store_is_the_last_completed_load(tmp_path):
+    """Two loads started together, no freezing: either order is fine, a mix never is."""
+    db = tmp_path / "dscp.duckdb"
+    folders = [referrals(tmp_path / "a", 20_000, prefix="A"), referrals(tmp_path / "b", 30_000, prefix="B")]
+    loads = [dscp("load", str(f), "--db", str(db), cwd=tmp_path) for f in folders]
+    outs = [load.communicate(timeout=DEADLINE_S)[0] for load in loads]
+    assert [load.returncode for load in loads] == [0, 0]
+    ids = [re.search(r"snapshot ([0-9a-f]{32})", out).group(1) for out in outs]
+    state = snapshot(db)
+    last = ids.index(state["store_info"][0][0])  # the store names the load that wrote it ...
+    assert len(referral_ids(db)) == (20_000, 30_000)[last]  # ... and holds exactly that load's rows
+    assert {r[:1] for r in referral_ids(db)} == {"AB"[last]}
     assert leftovers(db) == []
 
 

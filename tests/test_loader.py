@@ -95,6 +95,7 @@ def test_get_extract_accepts_file_names_and_suggests():
 
 
 # ------------------------------------------------------------ reject reasons
+FACTOR_REASON = "not in vocabulary (" + ", ".join(get_extract("csc_referrals").column("factors").codes) + ")"
 REJECT_CASES = [
     # (id, source, rows, expected (line, column, value, reason) rows)
     ("missing required", "csc_referrals", ["R1,,2024-04-03,Police,"],
@@ -122,8 +123,7 @@ REJECT_CASES = [
     ("unknown locality", "cevt_referrals", ["V1,C1,2024-04-03,sexual,low,North"],
      [(2, "locality", "North", "not in vocabulary (East, West, South, Darlington)")]),
     ("unknown factor", "csc_referrals", ["R1,C1,2024-04-03,Police,neglect; Bullying ;bullying;xx"],
-     [(2, "factors", "Bullying", "not in vocabulary (" + ", ".join(get_extract("csc_referrals").column("factors").codes) + ")"),
-      (2, "factors", "xx", "not in vocabulary (" + ", ".join(get_extract("csc_referrals").column("factors").codes) + ")")]),
+     [(2, "factors", "Bullying", FACTOR_REASON), (2, "factors", "xx", FACTOR_REASON)]),
     ("decimal", "restraint_incidents", ["I1,Y1,2024-04-03,1.5,"],
      [(2, "injury_level", "1.5", "not a whole number")]),
     ("word", "restraint_incidents", ["I1,Y1,2024-04-03,abc,"],
@@ -191,7 +191,8 @@ ACCEPT_CASES = [
 
 @pytest.mark.parametrize("written, expected", [c[1:] for c in ACCEPT_CASES], ids=[c[0] for c in ACCEPT_CASES])
 def test_dates_accepted(tmp_path, written, expected):
-    accepted, rejects, _ = check(tmp_path, "restraint_incidents", csv_text("restraint_incidents", f"I1,Y1,{written},0,"))
+    text = csv_text("restraint_incidents", f"I1,Y1,{written},0,")
+    accepted, rejects, _ = check(tmp_path, "restraint_incidents", text)
     assert rejects == []
     assert accepted[0]["incident_date"] == expected
 
@@ -200,12 +201,15 @@ def test_mixed_date_forms_in_one_file(tmp_path):
     accepted, rejects, _ = check(tmp_path, "csc_referrals", csv_text(
         "csc_referrals", "R1,C1,03/04/2024,,", "R2,C1,2024-04-03,,", "R3,C1,12/01/2024,,", "R4,C1,2024-01-12 10:00,,"))
     assert rejects == []
-    assert [r["referral_date"] for r in accepted] == [date(2024, 4, 3), date(2024, 4, 3), date(2024, 1, 12), date(2024, 1, 12)]
+    assert [r["referral_date"] for r in accepted] == [
+        date(2024, 4, 3), date(2024, 4, 3), date(2024, 1, 12), date(2024, 1, 12)]
 
 
-@pytest.mark.parametrize("written, expected", [("3", 3), ("3.0", 3), ("+2", 2), ("03", 3), (" 1 ", 1), ("0", 0), ("-0", 0)])
+@pytest.mark.parametrize("written, expected", [
+    ("3", 3), ("3.0", 3), ("+2", 2), ("03", 3), (" 1 ", 1), ("0", 0), ("-0", 0)])
 def test_whole_numbers_accepted(tmp_path, written, expected):
-    accepted, rejects, _ = check(tmp_path, "restraint_incidents", csv_text("restraint_incidents", f'I1,Y1,2024-04-03,"{written}",'))
+    text = csv_text("restraint_incidents", f'I1,Y1,2024-04-03,"{written}",')
+    accepted, rejects, _ = check(tmp_path, "restraint_incidents", text)
     assert rejects == []
     assert accepted[0]["injury_level"] == expected
     assert accepted[0]["age"] is None
@@ -239,13 +243,15 @@ def test_codes_any_case_stored_canonical(tmp_path):
     ("   ", []),
 ])
 def test_factor_lists(tmp_path, written, expected):
-    accepted, rejects, _ = check(tmp_path, "csc_referrals", csv_text("csc_referrals", f'R1,C1,2024-04-03,Police,"{written}"'))
+    text = csv_text("csc_referrals", f'R1,C1,2024-04-03,Police,"{written}"')
+    accepted, rejects, _ = check(tmp_path, "csc_referrals", text)
     assert rejects == []
     assert accepted[0]["factors"] == expected
 
 
 def test_text_trimmed_and_missing_optional_is_null(tmp_path):
-    accepted, _, _ = check(tmp_path, "csc_referrals", csv_text("csc_referrals", "R1,C1,2024-04-03,  Police  ,", "R2,C1,2024-04-03, ,"))
+    text = csv_text("csc_referrals", "R1,C1,2024-04-03,  Police  ,", "R2,C1,2024-04-03, ,")
+    accepted, _, _ = check(tmp_path, "csc_referrals", text)
     assert [r["source"] for r in accepted] == ["Police", None]
 
 
@@ -263,7 +269,8 @@ def test_bom_header_case_spaces_extra_columns_and_order(tmp_path, reader):
 def test_optional_column_may_be_absent(tmp_path, reader):
     accepted, rejects, _ = check(tmp_path, "csc_referrals", "referral_id,child_id,referral_date\nR1,C1,2024-04-03\n")
     assert rejects == []
-    assert accepted == [{"referral_id": "R1", "child_id": "C1", "referral_date": date(2024, 4, 3), "source": None, "factors": []}]
+    assert accepted == [
+        {"referral_id": "R1", "child_id": "C1", "referral_date": date(2024, 4, 3), "source": None, "factors": []}]
 
 
 def test_line_numbers_count_quoted_line_breaks_and_blank_lines(tmp_path, reader):
@@ -323,8 +330,10 @@ def test_readers_agree_on_generated_file(tmp_path, monkeypatch):
     (b"referral_id,child_id,source\nR1,C1,Police\n", "missing required column(s): referral_date"),
     (b"referral_id,factors\nR1,\n", "missing required column(s): child_id, referral_date"),
     (b"referral_id,child_id,Child_ID,referral_date\n", "more than one column named: child_id"),
-    ("referral_id,child_id,referral_date\nR1,Zo\xeb,2024-04-03\n".encode("latin-1"), "not UTF-8 text (first bad byte on line 2)"),
-    (b'referral_id,child_id,referral_date\nR1,"C1,2024-04-03\nR2,C2,2024-04-03\n', "from line 2, a quoted value is never closed"),
+    ("referral_id,child_id,referral_date\nR1,Zo\xeb,2024-04-03\n".encode("latin-1"),
+     "not UTF-8 text (first bad byte on line 2)"),
+    (b'referral_id,child_id,referral_date\nR1,"C1,2024-04-03\nR2,C2,2024-04-03\n',
+     "from line 2, a quoted value is never closed"),
 ])
 def test_unusable_files(tmp_path, text, message):
     path = write(tmp_path / "in", "csc_referrals.csv", text)
@@ -441,7 +450,8 @@ def test_an_unusable_file_keeps_what_an_earlier_load_gave_its_source(tmp_path, c
 
 
 def test_non_utf8_file_is_a_file_error(tmp_path):
-    folder = full_folder(tmp_path / "in", osa_issued="organisation,issued,issued_date\nCaf\xe9,1,2024-04-03\n".encode("cp1252"))
+    text = "organisation,issued,issued_date\nCaf\xe9,1,2024-04-03\n".encode("cp1252")
+    folder = full_folder(tmp_path / "in", osa_issued=text)
     report = load_folder(folder, tmp_path / "dscp.duckdb", LOAD_DATE)
     assert not report.ok
     assert [f.source for f in report.files if f.error] == ["osa_issued"]
@@ -469,7 +479,8 @@ def test_folder_without_extracts_exits_2(tmp_path, capsys, make_folder):
 
 
 def test_reload_is_idempotent(tmp_path):
-    folder = full_folder(tmp_path / "in", csc_referrals=csv_text("csc_referrals", "R1,C1,2024-04-03,,", "R1,C1,2024-04-03,,"))
+    text = csv_text("csc_referrals", "R1,C1,2024-04-03,,", "R1,C1,2024-04-03,,")
+    folder = full_folder(tmp_path / "in", csc_referrals=text)
     db = tmp_path / "dscp.duckdb"
     load_folder(folder, db, LOAD_DATE)
     first = store_tables(db)

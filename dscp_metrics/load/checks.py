@@ -25,6 +25,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .model import INTEGER_MAX, INTEGER_MIN, Column, ColumnType, Extract
 from .read import TRIM_CHARS
 from .rules import sql_text
@@ -147,28 +151,151 @@ def column_stages(col: Column, load_date: date, earliest: date) -> tuple[list[st
     raise AssertionError(f"no checks for column type {col.type}")  # pragma: no cover
 
 
-def cell_checks_sql(extract: Extract, load_date: date, earliest: date, raw: str = "raw") -> str:
-    """One query over the table `raw`: per record its line, and per column its value and reject reason.
+# Columns whose distinct values are few next to their rows (a date, a number, a code): each
+# distinct value is checked once and the rows are joined to the result.
+DICTIONARY_TYPES = frozenset({ColumnType.DATE, ColumnType.WHOLE_NUMBER, ColumnType.CODE, ColumnType.CODE_LIST})
+# A cell that needs more than a look: it starts or ends with a character trimmed, or holds a control character.
+ATTENTION_PATTERN = r"^[ \t\r\n\x{00A0}]|[ \t\r\n\x{00A0}]$|[\x00-\x1f\x7f]"
 
-    The columns are `_line`, then `v_<name>` and `e_<name>` for every column,
-    `u_<name>` for a code list, and `f_<name>`: the cell's reason or, when
-    the cell is fine, the first rule of the row it breaks (`rules.py`).
+
+def _stages_sql(source: str, per_column: list[tuple[Column, tuple[list[str], ...]]], keep: list[str]) -> str:
+    """Chain the stages of `column_stages` over `source` (which provides `t_<name>`), selecting `keep`."""
+    depth = max(len(stages) for _, stages in per_column)
+    ctes = [f"s0 AS ({source})"]
+    for k in range(depth):
+        items = [item for _, stages in per_column if k < len(stages) for item in stages[k]]
+        ctes.append(f"s{k + 1} AS (SELECT *, {', '.join(items)} FROM s{k})")
+    return f"WITH {', '.join(ctes)} SELECT {', '.join(keep)} FROM s{depth}"
+
+
+_TRIMMED_BYTES = (32, 9, 13, 10)  # space, tab, CR, LF; the no-break space is the two bytes C2 A0
+
+
+def needs_attention(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+    """Per cell: does it start or end with a character that is trimmed, or hold a control character?
+
+    Read straight from the UTF-8 bytes of Arrow's buffers (what `ATTENTION_PATTERN`
+    says, without a regular expression per cell). A missing cell needs none.
+    """
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    out = []
+    for chunk in chunks:
+        n = len(chunk)
+        if n == 0 or chunk.null_count == n:
+            out.append(pa.array(np.zeros(n, dtype=bool)))
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset:chunk.offset + n + 1].astype(np.int64)
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8) if chunk.buffers()[2] is not None else None
+        if data is None or not len(data):
+            out.append(pa.array(np.zeros(n, dtype=bool)))
+            continue
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        last = len(data) - 1
+        first_byte = data[np.minimum(starts, last)]
+        last_byte = data[np.clip(ends - 1, 0, last)]
+        attention = filled & (
+            np.isin(first_byte, _TRIMMED_BYTES)
+            | ((first_byte == 0xC2) & (data[np.minimum(starts + 1, last)] == 0xA0))
+            | np.isin(last_byte, _TRIMMED_BYTES)
+            | ((last_byte == 0xA0) & (ends - starts >= 2) & (data[np.clip(ends - 2, 0, last)] == 0xC2))
+        )
+        low, high = int(starts[0]), int(ends[-1])  # a sliced array sees only part of its buffer
+        controls = np.flatnonzero((data[low:high] < 32) | (data[low:high] == 127)) + low
+        if len(controls):
+            attention[np.searchsorted(ends, controls, side="right")] = True
+        out.append(pa.array(attention))
+    return pa.chunked_array(out, type=pa.bool_())
+
+
+def _check_distinct(con, col: Column, column: pa.ChunkedArray, load_date: date, earliest: date,
+                    name: str) -> dict[str, pa.ChunkedArray]:
+    """`v_`, `e_` (and `u_`) of a column, computed once per distinct value and spread back onto the rows."""
+    c = col.name
+    encoded = pa.table({"x": pc.dictionary_encode(column, null_encoding="encode")}).unify_dictionaries()
+    chunks = encoded.column("x").chunks
+    dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
+    indices = pa.chunked_array([ch.indices for ch in chunks], type=pa.int32())
+    con.register(name, pa.table({"i": pa.array(range(len(dictionary)), pa.int32()), "raw_value": dictionary}))
+    wanted = [f"v_{c}", f"e_{c}"] + ([f"u_{c}"] if col.type is ColumnType.CODE_LIST else [])
+    source = f"SELECT i, raw_value, nullif(trim(raw_value, {sql_text(TRIM_CHARS)}), '') AS t_{c} FROM {name}"
+    query = _stages_sql(source, [(col, column_stages(col, load_date, earliest))], ["i", *wanted])
+    checked = con.sql(f"{query} ORDER BY i").to_arrow_table()
+    con.unregister(name)
+    return {w: pc.take(checked.column(w), indices) for w in wanted}
+
+
+def run_cell_checks(con, extract: Extract, load_date: date, earliest: date, raw: pa.Table, out: str,
+                    prefix: str) -> pa.Table:
+    """Create the view `out`: per record of the raw text `raw`, its line and per column its value and reason.
+
+    The columns of `out` are `_line`, then `v_<name>` (the value to store) for
+    every column, `f_<name>` (the cell's reason or, when the cell is fine, the
+    first rule of the row it breaks, `rules.py`), `u_<name>` for a code list
+    (its unknown codes), `ok` (true when the row has none of those problems),
+    `dropped` (see `drop_lines`) and `w_<name>` (the cell as written, where a reject may quote it). The rows
+    stay in file order (no join, no sort). Dates, numbers and codes are
+    checked once per distinct value and spread back onto the rows by Arrow
+    (registered with the raw text as `<prefix>cells`); identifiers and free
+    text are checked cell by cell, the trim and the control-character check
+    only where a cell needs them (`needs_attention`).
     """
     from .rules import rule_stage
 
     trim = sql_text(TRIM_CHARS)
-    trimmed = ", ".join(f"nullif(trim(\"{c.name}\", {trim}), '') AS t_{c.name}" for c in extract.columns)
-    per_column = [column_stages(c, load_date, earliest) for c in extract.columns]
-    depth = max(len(stages) for stages in per_column)
-    ctes = [f"s0 AS (SELECT _line, {trimmed} FROM {raw})"]
-    for k in range(depth):
-        items = [item for stages in per_column if k < len(stages) for item in stages[k]]
-        ctes.append(f"s{k + 1} AS (SELECT *, {', '.join(items)} FROM s{k})")
-    out = ["_line"] + [f"v_{c.name}, e_{c.name}" for c in extract.columns] + [
-        f"u_{c.name}" for c in extract.columns if c.type is ColumnType.CODE_LIST
-    ]
-    ctes.append(f"s{depth + 1} AS (SELECT {', '.join(out)} FROM s{depth})")
-    final = ["_line"] + [f"v_{c.name}" for c in extract.columns] + rule_stage(extract) + [
-        f"u_{c.name}" for c in extract.columns if c.type is ColumnType.CODE_LIST
-    ]
-    return f"WITH {', '.join(ctes)} SELECT {', '.join(final)} FROM s{depth + 1}"
+    columns: dict[str, pa.ChunkedArray | pa.Array] = {"_line": raw.column("_line")}
+    selects, text_columns = ["dropped"], []
+    for i, col in enumerate(extract.columns):
+        c = col.name
+        if col.type in DICTIONARY_TYPES:
+            found = _check_distinct(con, col, raw.column(c), load_date, earliest, f"{prefix}d{i}")
+            columns.update(found)
+            columns[f"r_{c}"] = raw.column(c)
+            selects += [*found, f"r_{c}"]
+        else:
+            text_columns.append(col)
+            columns[f"r_{c}"] = raw.column(c)
+            columns[f"a_{c}"] = needs_attention(raw.column(c))
+            selects.append(f"r_{c}, a_{c}")
+    staged = f"{prefix}cells"
+    columns["dropped"] = pa.array(np.zeros(raw.num_rows, dtype=bool))  # set by `drop_lines`
+    cells = pa.table(columns)
+    con.register(staged, cells)
+    first = f"SELECT _line, {', '.join(selects)} FROM {staged}"
+    per_text = []
+    for col in text_columns:
+        c = col.name
+        trimmed = f"CASE WHEN a_{c} THEN nullif(trim(r_{c}, {trim}), '') ELSE nullif(r_{c}, '') END AS t_{c}"
+        missing = sql_text(MISSING) if col.required else "NULL"
+        checked = f"CASE WHEN t_{c} IS NULL THEN {missing} WHEN a_{c} THEN {_control(f't_{c}', col)} END AS e_{c}"
+        per_text.append((col, ([trimmed], [f"t_{c} AS v_{c}", checked])))
+    lists = [c.name for c in extract.columns if c.type is ColumnType.CODE_LIST]
+    final = ["_line", "dropped"] + [f"v_{c.name}" for c in extract.columns] + rule_stage(extract) + [f"u_{c}" for c in lists]
+    final += [f"r_{c.name}" for c in extract.columns]
+    if per_text:
+        query = _stages_sql(first, per_text, final)
+    else:
+        query = f"SELECT {', '.join(final)} FROM ({first})"
+    fine = " AND ".join([f"f_{c.name} IS NULL" for c in extract.columns] + [f"u_{c} IS NULL" for c in lists])
+    # The text as written is kept where a reject may quote it: on rows with a problem, and
+    # in the key and group columns, which later rules judge on rows that have none.
+    always = set(extract.unique_key) | {c for rule in extract.group_rules for c in (*rule.group, *rule.columns)}
+    written = [f"r_{c} AS w_{c}" if c in always else f"CASE WHEN NOT ok THEN r_{c} END AS w_{c}"
+               for c in extract.column_names]
+    kept = ["_line", *[f"v_{c}" for c in extract.column_names], *[f"f_{c}" for c in extract.column_names],
+            *[f"u_{c}" for c in lists], "ok", "dropped", *written]
+    con.execute(f"CREATE TEMP VIEW {out} AS SELECT {', '.join(kept)} FROM (SELECT *, {fine} AS ok FROM ({query}))")
+    return cells
+
+
+def drop_lines(con, cells: pa.Table, lines: np.ndarray, prefix: str) -> pa.Table:
+    """Mark the rows starting on `lines` as `dropped` (rejected by a rule across rows), keeping the file's order.
+
+    A join would do it too, but a join may return the rows in another order.
+    """
+    dropped = np.isin(cells.column("_line").to_numpy(), lines)
+    cells = cells.set_column(cells.schema.get_field_index("dropped"), "dropped", pa.array(dropped))
+    con.unregister(f"{prefix}cells")
+    con.register(f"{prefix}cells", cells)
+    return cells

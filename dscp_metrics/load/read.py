@@ -45,6 +45,7 @@ BLANK_CHARS = " \t"
 _QUOTE, _COMMA, _LF, _CR, _SPACE, _TAB = 34, 44, 10, 13, 32, 9
 _UTF8_STEP = 1 << 24  # bytes decoded at a time when checking a file is UTF-8
 _COUNT_STEP = 1 << 23  # bytes scanned at a time when counting fields
+_SCAN_STEP = 1 << 25  # bytes scanned at a time when finding quotes and line ends
 
 
 @dataclass
@@ -82,8 +83,18 @@ def clean_header(name: str) -> str:
     return name.strip(TRIM_CHARS).lower()
 
 
+def _positions(arr: np.ndarray, byte: int) -> np.ndarray:
+    """Where `byte` occurs in `arr`, found a slice at a time (no byte-sized mask of the whole file)."""
+    dtype = np.uint32 if len(arr) < 2**32 else np.int64
+    parts = [np.flatnonzero(arr[offset:offset + _SCAN_STEP] == byte).astype(dtype) + dtype(offset)
+             for offset in range(0, len(arr), _SCAN_STEP)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+
 def _check_utf8(path: Path, data: bytes) -> None:
     """Raise `ExtractError` naming the line of the first byte that is not UTF-8 (read in slices: no copy kept)."""
+    if not data or int(np.frombuffer(data, dtype=np.uint8).max()) < 0x80:  # plain ASCII is UTF-8
+        return
     decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
     try:
@@ -155,8 +166,7 @@ def records_with_csv_module(path: Path, text: str, extract: Extract) -> Records:
     if not len(kept):
         raise _no_header(path)
     header = records[kept[0]]
-    raw_header = text.splitlines()[int(starts[kept[0]]) - 1] if text else ""
-    check_header(path, header, raw_header, extract)
+    check_header(path, header, ",".join(header), extract)
     rows = kept[1:]
     good = rows[lengths[rows] == len(header)]
     bad = rows[lengths[rows] != len(header)]
@@ -168,6 +178,7 @@ def records_with_csv_module(path: Path, text: str, extract: Extract) -> Records:
 
 def _field_counts(arr: np.ndarray, starts: np.ndarray, ends: np.ndarray, quoted: bool) -> np.ndarray:
     """How many fields each record `arr[starts[i]:ends[i] + 1]` has (commas outside quotes + 1), a slice at a time."""
+    starts, ends = starts.astype(np.int64), ends.astype(np.int64)
     counts = np.empty(len(starts), dtype=np.int64)
     i = 0
     while i < len(starts):
@@ -185,6 +196,7 @@ def _field_counts(arr: np.ndarray, starts: np.ndarray, ends: np.ndarray, quoted:
 def _regular_quoting(arr: np.ndarray, quotes: np.ndarray) -> bool:
     if len(quotes) % 2:
         return False
+    quotes = quotes.astype(np.int64)
     before = np.where(quotes > 0, arr[np.maximum(quotes - 1, 0)], _LF)
     after = arr[np.minimum(quotes + 1, len(arr) - 1)]  # the body ends with a line break
     opening = np.arange(len(quotes)) % 2 == 0
@@ -199,17 +211,18 @@ def records_fast(path: Path, body: bytes, extract: Extract) -> Records | None:
     if body[-1:] not in (b"\n", b"\r"):
         body += b"\n"
     arr = np.frombuffer(body, dtype=np.uint8)
-    quotes = np.flatnonzero(arr == _QUOTE)
+    quotes = _positions(arr, _QUOTE)
     if len(quotes) and not _regular_quoting(arr, quotes):
         return None
-    if b"\r" in body:
-        is_lf = arr == _LF
-        line_ends = np.flatnonzero(is_lf | ((arr == _CR) & ~np.concatenate((is_lf[1:], [False]))))
-        del is_lf
-    else:
-        line_ends = np.flatnonzero(arr == _LF)
+    line_ends = _positions(arr, _LF)
+    if b"\r" in body:  # a CR not followed by LF ends a line too (old Mac files)
+        crs = _positions(arr, _CR)
+        lone = crs[arr[np.minimum(crs.astype(np.int64) + 1, len(arr) - 1)] != _LF]
+        line_ends = np.union1d(line_ends, lone).astype(line_ends.dtype)
     record_ends = line_ends[np.searchsorted(quotes, line_ends) % 2 == 0] if len(quotes) else line_ends
-    starts = np.concatenate(([0], record_ends[:-1] + 1))
+    quoted = bool(len(quotes))
+    del quotes
+    starts = np.concatenate(([0], record_ends[:-1] + 1)).astype(record_ends.dtype)
 
     # A blank record starts with a space, a tab or a line break: only those few are looked at closely.
     blank = np.zeros(len(starts), dtype=bool)
@@ -227,11 +240,18 @@ def records_fast(path: Path, body: bytes, extract: Extract) -> Records | None:
     if not len(rows):
         empty = np.zeros(0, dtype=np.int64)
         return Records(header, {j: pa.array([], pa.string()) for j in positions}, empty, empty, empty, 0)
-    start_lines = np.searchsorted(line_ends, starts[rows]) + 1
+    # Only what the parse and its check need is kept while Arrow works: every other array goes.
+    row_starts, row_ends = starts[rows], record_ends[rows]
+    start_lines = np.searchsorted(line_ends, row_starts) + 1
     # Blank records after the header stay in what Arrow reads: it skips the empty ones
     # and reports those of spaces as having one field (a usable header has at least two).
-    first = int(starts[rows[0]])
-    spaced_blanks = int(np.count_nonzero(blank[h + 1:] & (arr[starts[h + 1:]] != _LF) & (arr[starts[h + 1:]] != _CR)))
+    first = int(row_starts[0])
+    after = starts[h + 1:]
+    spaced_blanks = int(np.count_nonzero(blank[h + 1:] & (arr[after] != _LF) & (arr[after] != _CR)))
+    multi_line = len(record_ends) < len(line_ends)
+    longest = int((row_ends - row_starts).max())
+    n_rows = len(rows)
+    del line_ends, record_ends, starts, kept, rows, blank, after
     invalid: list[int] = []
 
     def skip_invalid(row) -> str:
@@ -243,10 +263,10 @@ def records_fast(path: Path, body: bytes, extract: Extract) -> Records | None:
             pa.py_buffer(memoryview(body)[first:]),
             read_options=pacsv.ReadOptions(
                 column_names=[f"f{i}" for i in range(len(header))], use_threads=True,
-                block_size=max(1 << 22, 2 * int((record_ends[rows] - starts[rows]).max()) + 64),
+                block_size=max(1 << 22, 2 * longest + 64),
             ),
             parse_options=pacsv.ParseOptions(
-                newlines_in_values=len(record_ends) < len(line_ends),
+                newlines_in_values=multi_line,
                 ignore_empty_lines=True,
                 invalid_row_handler=skip_invalid,
             ),
@@ -260,15 +280,15 @@ def records_fast(path: Path, body: bytes, extract: Extract) -> Records | None:
         )
     except pa.ArrowInvalid:  # e.g. one record longer than Arrow's block: let the exact reader decide
         return None
-    if len(invalid) == spaced_blanks and table.num_rows == len(rows):
+    if len(invalid) == spaced_blanks and table.num_rows == n_rows:
         lines, bad_lines, bad_counts = start_lines, np.zeros(0, np.int64), np.zeros(0, np.int64)
     else:  # some records have the wrong number of fields: count every record's fields to know which
-        counts = _field_counts(arr, starts[rows], record_ends[rows], bool(len(quotes)))
+        counts = _field_counts(arr, row_starts, row_ends, quoted)
         good = counts == len(header)
         lines, bad_lines, bad_counts = start_lines[good], start_lines[~good], counts[~good]
         if table.num_rows != len(lines) or len(invalid) != spaced_blanks + len(bad_lines):
             return None  # pragma: no cover - the two splits disagree: trust the slow reader
-    return Records(header, {j: table.column(f"f{j}") for j in positions}, lines, bad_lines, bad_counts, len(rows))
+    return Records(header, {j: table.column(f"f{j}") for j in positions}, lines, bad_lines, bad_counts, n_rows)
 
 
 def read_extract(path: Path, extract: Extract, fast: bool = True) -> Parsed:

@@ -117,9 +117,9 @@ def rule_stage(extract) -> list[str]:
 def group_rejects_sql(extract, rows: str) -> list[str]:
     """SELECTs of `(line, position, item, column, value, reason)` for each group rule, over the table `rows`.
 
-    `rows` holds only the rows that passed every cell check and row rule. The
-    reason says which line set the group's value: `inconsistent with its
-    meeting (line 2 has 2024-04-03)`.
+    `rows` holds only the rows that passed every cell check and row rule, with
+    their values (`v_`) and the cells as written (`w_`). The reason says which
+    line set the group's value: `inconsistent with its meeting (line 2 has 2024-04-03)`.
     """
     positions = {name: i for i, name in enumerate(extract.column_names)}
     selects = []
@@ -127,13 +127,13 @@ def group_rejects_sql(extract, rows: str) -> list[str]:
         window = f"PARTITION BY {', '.join(f'v_{g}' for g in rule.group)} ORDER BY _line"
         firsts = ", ".join(f"first_value(v_{c}) OVER w AS a_{c}" for c in rule.columns)
         inner = (
-            f"SELECT _line, {', '.join(f'v_{c}' for c in rule.columns)}, "
+            f"SELECT _line, {', '.join(f'v_{c}, w_{c}' for c in rule.columns)}, "
             f"first_value(_line) OVER w AS a_line, {firsts} FROM {rows} WINDOW w AS ({window})"
         )
         for c in rule.columns:
             selects.append(
                 f"SELECT _line AS line, {positions[c]} AS position, 0 AS item, {sql_text(c)} AS \"column\", "
-                f"NULL::VARCHAR AS value, {sql_text(rule.reason + ' (line ')} || a_line || ' has ' "
+                f"w_{c} AS value, {sql_text(rule.reason + ' (line ')} || a_line || ' has ' "
                 f"|| CAST(a_{c} AS VARCHAR) || ')' AS reason "
                 f"FROM ({inner}) AS g{k} WHERE v_{c} IS DISTINCT FROM a_{c}"
             )

@@ -121,12 +121,17 @@ def replace_source(con: duckdb.DuckDBPyConnection, checked: Checked, load_date: 
     con.execute("DELETE FROM load_log WHERE source = ?", [source])
     con.execute(extract.create_table_sql())
     con.execute(f'INSERT INTO "{source}" SELECT * FROM {t.accepted}')
+    period = extract.period_column
+    loaded, first, last = con.execute(
+        f'SELECT count(*), min("{period}"), max("{period}") FROM "{source}"').fetchall()[0]
+    if loaded != checked.rows_loaded:  # pragma: no cover - a bug, not bad data
+        raise AssertionError(f"{checked.file}: rows read, loaded and rejected do not add up")
     con.execute(f'INSERT INTO rejects SELECT ?, ?, line, "column", value, reason FROM {t.rejects}',
                 [source, checked.file])
     con.execute(
         "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [source, checked.file, checked.sha256, loaded_at, load_date, checked.rows_read, checked.rows_loaded,
-         checked.rows_rejected, checked.min_date, checked.max_date],
+         checked.rows_rejected, first, last],
     )
 
 

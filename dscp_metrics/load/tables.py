@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import DatabaseError
+
+if TYPE_CHECKING:  # pandas is imported on use: `dscp load` never needs it
+    import pandas as pd
 
 REJECTS_DDL = (
     'CREATE TABLE IF NOT EXISTS rejects (source VARCHAR, file VARCHAR, line BIGINT, '
