@@ -30,7 +30,12 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: install
 	$(BIN)/jupyter lab $(LAB_ROOT) notebooks/explore.ipynb
 
+NOTEBOOKS := $(wildcard notebooks/*.ipynb notebooks/pack/*.ipynb)
+
+# The house checks first (lint; notebooks committed without outputs), then the whole test suite.
 test: install
+	$(BIN)/ruff check --quiet .
+	$(BIN)/nbstripout --verify --keep-id --extra-keys "metadata.papermill cell.metadata.papermill" $(NOTEBOOKS)
 	$(BIN)/python -m pytest
 
 benchmarks: install

@@ -93,7 +93,8 @@ HAND_COMPUTED = [REPO / "tests" / "test_indicators.py", REPO / "tests" / "test_i
 def catalogue_problems(indicators: list[Indicator]) -> list[str]:
     problems: list[str] = []
     ids = [i.id for i in indicators]
-    problems += [f"{i}: declared twice" for i in sorted({i for i in ids if ids.count(i) > 1} | set(REGISTRY.duplicate_ids))]
+    twice = {i for i in ids if ids.count(i) > 1} | set(REGISTRY.duplicate_ids)
+    problems += [f"{i}: declared twice" for i in sorted(twice)]
     problems += [f"{i}: in indicators.md but not declared" for i in SPEC if i not in ids]
     problems += [f"{i}: declared but not in indicators.md" for i in ids if i not in SPEC]
     tests_text = "".join(p.read_text(encoding="utf-8") for p in HAND_COMPUTED if p.is_file())
@@ -116,7 +117,8 @@ def catalogue_problems(indicators: list[Indicator]) -> list[str]:
             problems.append(f"{where}: a {ind.unit} needs a denominator, in words and as a measure")
         if ind.unit == "count" and has_den:
             problems.append(f"{where}: a count has no denominator")
-        if ind.unit == "mean" and (ind.numerator.measure.aggregate != "sum" or ind.denominator.measure.aggregate != "count"):
+        aggregates = (ind.numerator.measure.aggregate, ind.denominator.measure.aggregate if has_den else None)
+        if ind.unit == "mean" and aggregates != ("sum", "count"):
             problems.append(f"{where}: a mean is a sum of ratings over a count of ratings")
         if ind.unit == "mean" and ind.numerator.measure.counted_by != ind.denominator.measure.id:
             problems.append(f"{where}: a mean's sum must be counted by its denominator")
@@ -125,7 +127,7 @@ def catalogue_problems(indicators: list[Indicator]) -> list[str]:
                 problems.append(f"{where}: breakdown {key!r} is not a dimension of {ind.numerator.measure.id}")
         if ind.denominator_by is not None and not set(ind.denominator_by) <= set(ind.breakdown_keys()):
             problems.append(f"{where}: denominator_by {ind.denominator_by} is not among its breakdown keys")
-        for key, codes in ind.numerator.where + (ind.denominator.where if has_den else ()):
+        for key, _codes in ind.numerator.where + (ind.denominator.where if has_den else ()):
             measure = ind.numerator.measure if key in [d.key for d in ind.numerator.measure.dimensions] else None
             if measure is None and not (has_den and key in [d.key for d in ind.denominator.measure.dimensions]):
                 problems.append(f"{where}: restricted by unknown dimension {key!r}")

@@ -117,14 +117,17 @@ def test_no_suppress_marks_the_output_restricted(capsys, sample_db):
     assert code == 0
     assert out.splitlines()[0].startswith("# " + RESTRICTED_MARKER)
     assert RESTRICTED_MARKER in err
-    code, out, _ = run(capsys, "indicators", "--db", str(sample_db), "--period", "2024-25", "--no-suppress", "--format", "json")
+    code, out, _ = run(
+        capsys, "indicators", "--db", str(sample_db), "--period", "2024-25", "--no-suppress", "--format", "json"
+    )
     document = json.loads(out)
     assert document["restricted"] is True and document["marker"] == RESTRICTED_MARKER
 
 
 def test_json_format_and_output_file(capsys, sample_db, tmp_path):
     target = tmp_path / "out" / "table.json"
-    code, out, _ = run(capsys, "indicators", "--db", str(sample_db), "--period", "2024-25-Q1", "--format", "json", "--output", str(target))
+    args = ["--db", str(sample_db), "--period", "2024-25-Q1", "--format", "json", "--output", str(target)]
+    code, out, _ = run(capsys, "indicators", *args)
     assert code == 0 and out == ""
     document = json.loads(target.read_text(encoding="utf-8"))
     assert document["restricted"] is False
@@ -135,7 +138,8 @@ def test_json_format_and_output_file(capsys, sample_db, tmp_path):
 
 
 def test_empty_value_for_zero_denominator_and_zero_row_for_empty_category(capsys, tmp_path):
-    db = make_store(tmp_path / "s.duckdb", restraint_incidents=[("I1", "YP1", pd.Timestamp("2024-04-02").date(), 0, 14)])
+    incident = ("I1", "YP1", pd.Timestamp("2024-04-02").date(), 0, 14)
+    db = make_store(tmp_path / "s.duckdb", restraint_incidents=[incident])
     code, out, _ = run(capsys, "indicators", "--db", str(db), "--period", "2024-25-Q1", "--no-suppress")
     lines = out.splitlines()
     assert "restraint_injury_level_share,2024-25-Q1,injury_level=3,0,0,,,,%" in lines

@@ -22,7 +22,10 @@ def config(tmp_path, text="", bench=None) -> Config:
     return load_config(path)
 
 
-BENCH = "indicator_id,period,area,value,source\nrereferral_rate,2023-24,England,22.4,DfE\nrereferral_rate,2024-25,England,22.6,DfE\n"
+BENCH = (
+    "indicator_id,period,area,value,source\n"
+    "rereferral_rate,2023-24,England,22.4,DfE\nrereferral_rate,2024-25,England,22.6,DfE\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -66,7 +69,8 @@ def test_target_uses_assurance_then_interval(tmp_path, assurance, n_points, lowe
 @pytest.mark.parametrize("value, expected", [(80.0, "green"), (79.9, "amber"), (70.0, "amber"), (69.9, "red")])
 def test_osa_green_share_bands(tmp_path, value, expected):
     cfg = config(tmp_path)
-    assert rag_status(GREEN_SHARE, value, value - 5, value + 5, cfg, "2024-25", breakdown="section=training").status == expected
+    reading = rag_status(GREEN_SHARE, value, value - 5, value + 5, cfg, "2024-25", breakdown="section=training")
+    assert reading.status == expected
 
 
 def test_osa_bands_are_configurable(tmp_path):

@@ -234,7 +234,8 @@ def test_percentage_small_change_is_not_significant():
 
 def test_percentage_p_value_matches_chi_square_without_correction():
     # the pooled z-test is the 2x2 chi-square test without continuity correction (scipy, independent)
-    cur, cur_den, prev, prev_den = np.array([30, 45, 7]), np.array([120, 90, 40]), np.array([18, 50, 3]), np.array([110, 95, 41])
+    cur, cur_den = np.array([30, 45, 7]), np.array([120, 90, 40])
+    prev, prev_den = np.array([18, 50, 3]), np.array([110, 95, 41])
     result = direction_of_travel(cur, cur_den, prev, prev_den, "%")
     for i in range(3):
         table = [[cur[i], cur_den[i] - cur[i]], [prev[i], prev_den[i] - prev[i]]]
