@@ -59,12 +59,12 @@ def prefetched_name(sql: str) -> str:
 
 
 def fetch_atoms(con, sql: str):
-    """The atoms as a pandas frame (read from the prefetched table when there is one)."""
+    """The atoms as numpy columns by name (read from the prefetched table when there is one)."""
     name = prefetched_name(sql)
     found = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'memory' AND table_name = ?", [name]
     ).fetchone()[0]
-    return con.execute(f"SELECT * FROM main.{name}" if found else sql).df()
+    return con.execute(f"SELECT * FROM main.{name}" if found else sql).fetchnumpy()
 
 
 def prefetch(con, queries: Sequence[str]) -> threading.Thread | None:

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import product
-
 import numpy as np
 import pandas as pd
 
@@ -36,7 +34,7 @@ from ..store import store_tables
 from .atoms import atom_plan
 from .quantities import row_quantities
 from .spans import window_span
-from .values import AtomValues, Request, cell_categories, data_categories, distinct_values
+from .values import Answer, AtomValues, Request, data_categories, distinct_values
 
 COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "lower_ci", "upper_ci", "unit"]
 INTERNAL_COLUMNS = ["cell", "num_key", "den_key", "num_sq", "history_complete", "period_kind"]
@@ -102,7 +100,7 @@ def compute(con, periods: Sequence[Period], ids: Sequence[str] | None = None,
     plans = {i.id: _requests(i, whole_only) for i in ready}
     ready = [i for i in ready if plans[i.id]]
     requests = list(dict.fromkeys(r for plan in plans.values() for _, n, d in plan for r in (n, d) if r is not None))
-    answers: dict[Request, pd.DataFrame] = {}
+    answers: dict[Request, Answer] = {}
     for source_name, (source_measures, sql) in atom_plan(ready, periods).items():
         atoms = AtomValues(con, source_measures, sql, periods)
         for request in requests:
@@ -140,41 +138,39 @@ def _history_complete(indicator: Indicator, period: Period, first_dates: dict) -
 
 def _rows(indicator: Indicator, plan, answers, periods, found, first_dates) -> pd.DataFrame:
     """The indicator's rows: for every period, the whole figure and then each breakdown's cells."""
-    by_period = {p.code: p for p in periods}
-    frames = []
+    columns: dict[str, list] = {name: [] for name in
+                                ("period", "cell", "numerator", "num_sq", "denominator", "num_key", "den_key")}
+    complete = [_history_complete(indicator, p, first_dates) for p in periods]
+    shapes = []
     for keys, num_request, den_request in plan:
-        numerator = answers[num_request].set_index(["period", *(f"k_{k}" for k in keys)])
-        where = dict(indicator.numerator.where)
-        cells = list(product(*(cell_categories(indicator.numerator.measure, k, where, found) for k in keys)))
-        index = [(p.code, cell) for p in periods for cell in cells]
-        lookup = [(code, *cell) if keys else code for code, cell in index]
-        num = numerator.loc[lookup]
-        frame = pd.DataFrame({
-            "indicator_id": indicator.id,
-            "period": [code for code, _ in index],
-            "cell": [tuple(zip(keys, cell)) for _, cell in index],
-            "numerator": num["value"].to_numpy(),
-            "num_sq": num["sq"].to_numpy() if "sq" in num else np.nan,
-        })
-        keys_of = [row_quantities(indicator, p, c, found) for p, c in zip(frame["period"], frame["cell"])]
-        frame["num_key"] = [k[0] for k in keys_of]
-        frame["den_key"] = [k[1] for k in keys_of]
+        numerator: Answer = answers[num_request]
+        den_columns = None
         if den_request is not None:
-            den_keys = den_request.keys
-            den = answers[den_request].set_index(["period", *(f"k_{k}" for k in den_keys)])["value"]
-            den_cells = [tuple((k, v) for k, v in c if k in den_keys) for c in frame["cell"]]
-            lookup = [(p, *(v for _, v in c)) if den_keys else p for p, c in zip(frame["period"], den_cells)]
-            frame["denominator"] = den.loc[lookup].to_numpy()
-        else:
-            frame["denominator"] = np.nan
-        frames.append(frame)
-    rows = pd.concat(frames, ignore_index=True)
-    order = {code: n for n, code in enumerate(by_period)}
-    rows = rows.iloc[np.argsort(rows["period"].map(order).to_numpy(), kind="stable")].reset_index(drop=True)
+            denominator: Answer = answers[den_request]
+            projected = [tuple(code for key, code in zip(keys, cell) if key in den_request.keys)
+                         for cell in numerator.cells]
+            den_columns = denominator.columns(projected)
+        shapes.append((keys, numerator, den_columns, None if den_request is None else answers[den_request]))
+    for row, period in enumerate(periods):
+        for keys, numerator, den_columns, denominator in shapes:
+            cells = [tuple(zip(keys, cell)) for cell in numerator.cells]
+            columns["period"] += [period.code] * len(cells)
+            columns["cell"] += cells
+            columns["numerator"] += list(numerator.value[row])
+            columns["num_sq"] += list(numerator.sq[row]) if numerator.sq is not None else [np.nan] * len(cells)
+            columns["denominator"] += (list(denominator.value[row, den_columns]) if denominator is not None
+                                       else [np.nan] * len(cells))
+            for cell in cells:
+                num_key, den_key = row_quantities(indicator, period.code, cell, found)
+                columns["num_key"].append(num_key)
+                columns["den_key"].append(den_key)
+    by_period = {p.code: n for n, p in enumerate(periods)}
+    rows = pd.DataFrame(columns)
+    rows.insert(0, "indicator_id", indicator.id)
     rows["unit"] = indicator.unit
-    rows["breakdown"] = [breakdown_label(c) for c in rows["cell"]]
-    rows["history_complete"] = [_history_complete(indicator, by_period[p], first_dates) for p in rows["period"]]
-    rows["period_kind"] = [by_period[p].kind for p in rows["period"]]
+    rows["breakdown"] = [breakdown_label(c) for c in columns["cell"]]
+    rows["history_complete"] = [complete[by_period[p]] for p in columns["period"]]
+    rows["period_kind"] = [periods[by_period[p]].kind for p in columns["period"]]
     return rows
 
 
