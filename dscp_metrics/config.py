@@ -51,14 +51,14 @@ class Config:
         """The benchmark table (`indicator_id, period, area, value, ...`), empty when there is none."""
         if self.benchmark_file is None or not self.benchmark_file.is_file():
             return pd.DataFrame({c: pd.Series(dtype="object") for c in BENCHMARK_COLUMNS})
-        return _read_benchmarks(self.benchmark_file, self.benchmark_file.stat().st_mtime_ns).copy()
+        return read_benchmarks(self.benchmark_file, self.benchmark_file.stat().st_mtime_ns).copy()
 
 
 BENCHMARK_COLUMNS = ["indicator_id", "period", "area", "value", "source"]
 
 
 @lru_cache(maxsize=8)
-def _read_benchmarks(path: Path, stamp: int) -> pd.DataFrame:
+def read_benchmarks(path: Path, stamp: int) -> pd.DataFrame:
     """Read the benchmark file (cached per path and modification time)."""
     frame = pd.read_csv(path, dtype={"indicator_id": str, "period": str, "area": str})
     missing = [c for c in BENCHMARK_COLUMNS if c not in frame.columns]

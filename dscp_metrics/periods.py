@@ -17,6 +17,8 @@ day (29 February -> 28 February).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import calendar
 import functools
 import re
@@ -209,6 +211,12 @@ def parse_period(text: str | Period) -> Period:
         return text
     if not isinstance(text, str):
         raise _not_a_period(text)
+    return _parse_text(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Period:
+    """parse_period for a string (periods are immutable, so each spelling is parsed once)."""
     normalised = text.strip().upper()
     match = next((m for form in _QUARTER_FORMS if (m := form.fullmatch(normalised))), None)
     if match is not None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..indicators import Indicator, Measure
+from ..indicators.model import Dimension
 
 
 @dataclass(frozen=True, order=True)
@@ -37,9 +39,14 @@ def normalised(measure: Measure, filters: dict[str, tuple[str, ...]], found: dic
     out = []
     for key in sorted(filters):
         codes = tuple(sorted(set(filters[key])))
-        if codes != tuple(sorted(measure.dimension(key).all_categories(found.get(key, ())))):
+        if codes != _every_category(measure.dimension(key), found.get(key, ())):
             out.append((key, codes))
     return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _every_category(dimension: Dimension, found: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(dimension.all_categories(found)))
 
 
 def merge(where: dict[str, tuple[str, ...]], cell: Sequence[tuple[str, str]]) -> dict[str, tuple[str, ...]]:

@@ -29,6 +29,7 @@ every indicator over the same records.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -183,11 +184,17 @@ def _following(month: str) -> str:
     return f"{year + number // 12}-{number % 12 + 1:02d}"
 
 
-def _months(quantity: Quantity, kind: str):
+def _months(quantity: Quantity, kind: str) -> tuple:
+    return _window_months(quantity.period, kind)
+
+
+@lru_cache(maxsize=4096)
+def _window_months(period: str, kind: str) -> tuple:
+    """The calendar months of a period's window (the same few periods recur across thousands of quantities)."""
     from ..periods import months_between
 
-    first, last = window_span(parse_period(quantity.period), kind)
-    return months_between(first, last)
+    first, last = window_span(parse_period(period), kind)
+    return tuple(months_between(first, last))
 
 
 def _distinct(model: LinearModel, measure: Measure, quantities: list[Quantity]) -> None:

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 
-from ..config import Config
+from ..config import Config, read_benchmarks
 from ..indicators import Indicator
 from ..periods import parse_period
 from .compare import compare_with_benchmark
@@ -61,19 +62,29 @@ class Benchmark:
 def benchmark_for(config: Config, indicator_id: str, period: str) -> Benchmark | None:
     """The benchmark that applies to a period: the one for its financial year, else
     the latest earlier year's (a published comparator lags the local data)."""
-    table = config.benchmarks()
-    if table.empty:
-        return None
-    rows = table[(table["indicator_id"] == indicator_id) & (table["area"] == config.benchmark_area)]
-    if rows.empty:
-        return None
     year_start = parse_period(period).start_year  # a month or quarter: its financial year
-    starts = rows["period"].map(lambda p: parse_period(p).start_year)
-    eligible = rows[starts <= year_start]
-    if eligible.empty:
-        return None
-    best = eligible.loc[starts[eligible.index].idxmax()]
-    return Benchmark(float(best["value"]), str(best["period"]), str(best["area"]), str(best["source"]))
+    known = _benchmarks_by_indicator(config).get(indicator_id, ())
+    eligible = [(start, b) for start, b in known if start <= year_start]
+    return max(eligible, key=lambda pair: pair[0])[1] if eligible else None
+
+
+def _benchmarks_by_indicator(config: Config) -> dict[str, list[tuple[int, Benchmark]]]:
+    """The configured area's benchmarks by indicator, each with its financial year's start (read once
+    per file version: the pack asks for hundreds)."""
+    path = config.benchmark_file
+    if path is None or not path.is_file():
+        return {}
+    return _index_benchmarks(path, path.stat().st_mtime_ns, config.benchmark_area)
+
+
+@lru_cache(maxsize=8)
+def _index_benchmarks(path, stamp: int, area: str) -> dict[str, list[tuple[int, Benchmark]]]:
+    table = read_benchmarks(path, stamp)
+    index: dict[str, list[tuple[int, Benchmark]]] = {}
+    for row in table[table["area"] == area].itertuples(index=False):
+        benchmark = Benchmark(float(row.value), str(row.period), str(row.area), str(row.source))
+        index.setdefault(str(row.indicator_id), []).append((parse_period(str(row.period)).start_year, benchmark))
+    return index
 
 
 def _finite(x) -> bool:

@@ -8,7 +8,7 @@ sees an unsuppressed figure unless the whole pack is restricted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..config import Config, load_config
@@ -30,6 +30,13 @@ class PeriodReport:
     snapshot: Snapshot
     publication: Publication
     config: Config
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)  # judgements asked for more than once
+
+    def _remember(self, key: tuple, work):
+        """The answer for `key`, worked out once (the front page and each section ask the same questions)."""
+        if key not in self._memo:
+            self._memo[key] = work()
+        return self._memo[key]
 
     # ------------------------------------------------------------ basics
     @property
@@ -82,9 +89,9 @@ class PeriodReport:
         return rows[rows["breakdown"] != "all"]
 
     def change(self, indicator_id: str, against: Period, cell: tuple = ()) -> Change:
-        indicator = REGISTRY.get(indicator_id)
-        return change_between(indicator, self.figure(indicator_id, cell=cell),
-                              self.figure(indicator_id, against, cell), against.label)
+        return self._remember(("change", indicator_id, against, tuple(cell)), lambda: change_between(
+            REGISTRY.get(indicator_id), self.figure(indicator_id, cell=cell),
+            self.figure(indicator_id, against, cell), against.label))
 
     @cached_property
     def _series(self) -> dict[str, SpcSeries]:
@@ -103,6 +110,9 @@ class PeriodReport:
 
     # ------------------------------------------------------------ judgements
     def rag(self, indicator_id: str, cell: tuple = ()) -> Rag:
+        return self._remember(("rag", indicator_id, tuple(cell)), lambda: self._rag(indicator_id, tuple(cell)))
+
+    def _rag(self, indicator_id: str, cell: tuple) -> Rag:
         indicator = REGISTRY.get(indicator_id)
         row = self.figure(indicator_id, cell=cell)
         series = self.series(indicator_id) if cell == () else None
@@ -115,6 +125,9 @@ class PeriodReport:
 
     def benchmark(self, indicator_id: str) -> tuple[str, str | None]:
         """The benchmark in words and the comparison (`better`, `worse`, `similar`, ...), or ("", None)."""
+        return self._remember(("benchmark", indicator_id), lambda: self._benchmark(indicator_id))
+
+    def _benchmark(self, indicator_id: str) -> tuple[str, str | None]:
         indicator = REGISTRY.get(indicator_id)
         bench = benchmark_for(self.config, indicator_id, str(self.period))
         if bench is None:
