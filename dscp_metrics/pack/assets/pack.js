@@ -7,7 +7,7 @@
 (function () {
   "use strict";
   var PRINT_WIDTH = 360;      /* CSS px: half the A4 printable width (190 mm = 718 px) less the gap */
-  var PRINT_HEIGHT_SCALE = 0.82;
+  var PRINT_HEIGHT_SCALE = 0.74;
   var PRINT_FONT_SIZE = 11;   /* px in a 360 px drawing printed about 92 mm wide: about 8 pt */
   var opened = [];
   function charts() { return Array.prototype.slice.call(document.querySelectorAll(".js-plotly-plot")); }
