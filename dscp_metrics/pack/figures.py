@@ -76,8 +76,8 @@ def spc_spec(report: PeriodReport, indicator: Indicator, series: SpcSeries) -> C
         caption.append(series.reading.get("reading", ""))
     if series.n_hidden:
         caption.append(f"Months {_small_rule(report, unit)} are hidden ({series.n_hidden} of {len(series.values)}) "
-                       "to protect the children concerned, and so are the average, the process limits and the SPC "
-                       "reading: they are worked out from every month and would let a hidden month be worked out.")
+                       "to protect the children concerned; so are the average, the process limits and the SPC "
+                       "reading, which would let a hidden month be worked out.")
     target = report.config.targets.get(indicator.id)
     figure = spc_figure(series, axis_title(indicator), target) if series.chartable else None
     note = ""

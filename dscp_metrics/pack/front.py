@@ -14,6 +14,7 @@ the exceptions fit the first screen (`tests/test_pack_reader.py` measures it).
 from __future__ import annotations
 
 from ..present.commentary import read_commentary, render_markdown
+from ..present.format import format_value, month
 from ..present.html import RAG_LABEL, RAG_SYMBOL, Raw, change_html, esc, rag_badge, table_html
 from ..present.icons import assurance_icon, sparkline, variation_icon
 from ..report.period_report import PeriodReport
@@ -102,9 +103,11 @@ def _sparkline(row: SummaryRow) -> Raw:
         return Raw('<span class="dscp-icon-none">–<span class="dscp-visually-hidden"> not charted month by month'
                    '</span></span>')
     shown = [v for v in series.values if v is not None]
-    words = (f"{row.indicator.label}, each month from {series.dates[0]:%B %Y} to {series.dates[-1]:%B %Y}"
-             f"{'; some months hidden' if series.n_hidden else ''}" + (f"; lowest {min(shown):g}, highest "
-                                                                        f"{max(shown):g}" if shown else ""))
+    unit = row.indicator.unit
+    words = (f"{row.indicator.label}, each month from {month(series.dates[0])} to {month(series.dates[-1])}"
+             + ("; some months hidden" if series.n_hidden else "")
+             + (f"; lowest {format_value(min(shown), unit)}, highest {format_value(max(shown), unit)}"
+                if shown else ""))
     return sparkline(series.values, words, *SPARKLINE_SIZE)
 
 
@@ -127,11 +130,18 @@ def summary_table(report: PeriodReport, rows: list[SummaryRow]) -> str:
     } for r in rows], dtype=object)  # object: the badges stay Raw HTML
     columns = {"indicator": "Indicator", "value": report.label, "trend": "Months", "variation": "Variation",
                "assurance": "Assurance", "change": f"Change since {report.period.previous().label}", "rag": "RAG"}
-    note = ""
+    notes = []
     if not has_assurance:
         del columns["assurance"]
-        note = ('<p class="dscp-note">Assurance (will a target be met?) is left out: the PLG has not agreed a '
-                "target for any indicator yet.</p>")
+        notes.append("Assurance (will a target be met?) is left out: the PLG has not agreed a target for any "
+                     "indicator yet.")
+    if not any(r.variation for r in rows):
+        del columns["variation"]
+        notes.append("Variation is left out: no indicator has enough months shown to read it.")
+    if not any(r.series for r in rows):
+        del columns["trend"]
+        notes.append("Months are left out: no indicator has a monthly series for this period.")
+    note = "".join(f'<p class="dscp-note">{esc(n)}</p>' for n in notes)
     table = table_html(frame, f"Every Think Tank indicator, {report.label}", columns, group_by="theme",
                        css_class="dscp-table dscp-summary", row_header="indicator", card_labels=True,
                        column_classes=True)
