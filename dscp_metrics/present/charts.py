@@ -85,14 +85,17 @@ def spc_figure(series: SpcSeries, y_title: str, target: float | None = None, dat
     if series.draw_limits:
         ceiling = 100.0 if unit == "%" else None
         for column, name, dash, colour in (("mean", "Average", "solid", MEAN_LINE),
-                                           ("upl", "Process limits", "dash", LIMIT_LINE),
+                                           ("upl", "Upper process limit", "dash", LIMIT_LINE),
                                            ("lpl", "Lower process limit", "dash", LIMIT_LINE)):
             values = series.frame[column].clip(lower=0.0, upper=ceiling).round(4).tolist()
             trace = {"type": "scatter", "mode": "lines", "x": x, "y": values, "name": name,
                      "hoverinfo": "skip", "line": {"color": colour, "dash": dash, "width": 1.5}}
-            if column in ("upl", "lpl"):  # one legend entry for both limits
-                trace.update({"legendgroup": "limits", "showlegend": column == "upl"})
+            if column != "mean":  # both limits share one legend entry (below), so a legend wraps less
+                trace.update({"legendgroup": "limits", "showlegend": False})
             traces.append(trace)
+        traces.append({"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": "Process limits",
+                       "legendgroup": "limits", "hoverinfo": "skip",
+                       "line": {"color": LIMIT_LINE, "dash": "dash", "width": 1.5}})
     if target is not None:
         traces.append({"type": "scatter", "mode": "lines", "x": [x[0], x[-1]], "y": [float(target)] * 2,
                        "name": f"Target ({format_value(target, unit)})", "hoverinfo": "skip",
