@@ -118,6 +118,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         commentary_dir=args.commentary,
         progress=not args.no_progress,
+        pdf=args.pdf,
     )
     return 0 if result.ok else 1
 
@@ -183,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="turn small-number suppression off (every section then carries a RESTRICTED banner)")
     p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: number of cores)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print each pack to A4 PDF (think-tank-P.pdf beside it) with Debian's chromium")
     p.set_defaults(func=_cmd_build)
     return parser
 

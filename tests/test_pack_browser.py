@@ -1,217 +1,339 @@
-"""The built pack in a real browser: Debian's headless Chromium driven by Playwright for Python.
+"""The real pack of the sample quarter in a real browser: Debian's headless Chromium driven by Playwright.
 
-Every request goes through `context.route("**/*")`: the pack itself is served from disk at a fake
-origin, anything else is aborted and recorded. A pack that works offline makes no other request,
-logs no console error, and draws every chart the notebooks made.
+The pack is built once per session from `notebooks/pack` on the bundled sample
+(`build_packs`, suppressed and, for the restricted checks, unsuppressed) and
+opened with every request routed through `context.route("**/*")`: the pack
+itself is answered from disk at a fake origin, anything else is aborted and
+recorded. Checked here: nothing fetched, no console or page error, every chart
+drawn; no small number visible (every hidden figure reads `[c]`, compared cell
+by cell with the unsuppressed pack); no identifier from the extracts in the
+page source; the size; the RESTRICTED banner once per section when
+unsuppressed; and accessibility — axe-core (WCAG 2.0–2.2 A and AA rules) finds
+no serious or critical violation, headings never skip a level, ids are unique,
+links say where they go, and every focusable element shows its focus.
+What a reader needs from the pack (first screen, heights, phone, print) is in
+`test_pack_reader.py`, which shares the helpers here.
 
-Without /usr/bin/chromium (or Playwright) these tests are skipped, except when
-DSCP_REQUIRE_BROWSER=1 (CI), where they fail.
+Without /usr/bin/chromium, Playwright or axe-core (`npm ci`) these tests are
+skipped, except when DSCP_REQUIRE_BROWSER=1 (CI), where they fail.
 """
 
 from __future__ import annotations
 
-import json
+import csv
 import os
 import re
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from dscp_metrics.pack.build import build_packs, pack_path
-from test_pack_build import PERIOD, build_real_pack, fake_db, make_pack_notebooks
+from dscp_metrics.pack.build import build_packs
+from dscp_metrics.pack.paths import pack_path
 
+REPO = Path(__file__).resolve().parent.parent
+PERIOD = "2024-25-Q4"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ORIGIN = "http://pack.invalid"  # never resolved: every request is answered or aborted by the route
+SIZE_LIMIT_BYTES = 2 * 1024 * 1024
+READY_JS = "() => document.documentElement.hasAttribute('data-print-ready') || !window.Plotly"
+IDENTIFIER_COLUMNS = ("child_id", "young_person_id", "referral_id", "cevt_id", "incident_id", "return_id",
+                      "episode_id", "record_id")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+_PACKS: dict[bool, Path] = {}
 
 
-def _need_browser():
+def _unavailable(problem: str):
+    if os.environ.get("DSCP_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"DSCP_REQUIRE_BROWSER=1 but {problem}")
+    pytest.skip(problem)
+
+
+def need_browser():
     """Playwright's sync API, or skip (fail in CI) when the browser cannot run here."""
-    problem = None
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        problem, sync_playwright = f"playwright is not installed ({exc})", None
-    if problem is None and not CHROMIUM.is_file():
-        problem = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if problem:
-        if os.environ.get("DSCP_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"DSCP_REQUIRE_BROWSER=1 but {problem}")
-        pytest.skip(problem)
+        _unavailable(f"playwright is not installed ({exc})")
+    if not CHROMIUM.is_file():
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     return sync_playwright
 
 
-# WCAG 2.2 success criterion 1.4.3 (AA): every visible text outside the charts' SVG has a
-# contrast ratio of at least 4.5:1 against its background (3:1 for large text: 24px, or
-# 18.66px bold), computed from the browser's own computed colours.
-CONTRAST_JS = """() => {
-  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
-    const p = m[1].split(',').map(Number); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
-  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
-  const background = el => { for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor);
-    if (c && c.a > 0.99) return c; } return {r: 255, g: 255, b: 255, a: 1}; };
-  const fails = [], seen = new Set();
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const el = walker.currentNode.parentElement, text = walker.currentNode.textContent.trim();
-    if (!text || !el || seen.has(el) || el.closest('svg')) continue;
-    seen.add(el);
-    const cs = getComputedStyle(el);
-    if (cs.visibility === 'hidden' || el.getClientRects().length === 0) continue;
-    const fg = parse(cs.color); if (!fg) continue;
-    const bg = background(el);
-    const blended = {r: fg.r * fg.a + bg.r * (1 - fg.a), g: fg.g * fg.a + bg.g * (1 - fg.a), b: fg.b * fg.a + bg.b * (1 - fg.a)};
-    const l1 = lum(blended), l2 = lum(bg);
-    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
-    const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight, 10) >= 700;
-    const needed = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
-    if (ratio < needed) fails.push(`${el.tagName.toLowerCase()}.${el.className}: ${ratio.toFixed(2)} < ${needed} "${text.slice(0, 40)}"`);
-  }
-  return fails;
-}"""
+def need_axe() -> Path:
+    if not AXE_JS.is_file():
+        _unavailable(f"no axe-core at {AXE_JS} (run `npm ci` in the repository)")
+    return AXE_JS
 
 
-def open_offline(html_file: Path, wait_for_charts: int, row_text: str | None = None) -> dict:
-    """Open `html_file` with all network blocked; report requests, errors and what drew."""
-    sync_playwright = _need_browser()
+def built_pack(sample_db: Path, tmp_path_factory, suppress: bool = True) -> Path:
+    """The real pack of the sample quarter, built once per session (the suppressed one also as PDF)."""
+    if suppress not in _PACKS:
+        out = tmp_path_factory.mktemp("pack-suppressed" if suppress else "pack-restricted") / "outputs"
+        result = build_packs([PERIOD], sample_db, out_dir=out, suppress=suppress, progress=False, quiet=True,
+                             commentary_dir=REPO / "data" / "commentary", pdf=suppress and CHROMIUM.is_file())
+        assert result.ok, result.format()
+        _PACKS[suppress] = pack_path(out, PERIOD)
+    return _PACKS[suppress]
+
+
+@pytest.fixture(scope="module")
+def pack(sample_db, tmp_path_factory) -> Path:
+    return built_pack(sample_db, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def restricted_pack(sample_db, tmp_path_factory) -> Path:
+    return built_pack(sample_db, tmp_path_factory, suppress=False)
+
+
+@contextmanager
+def open_page(html_file: Path, width: int = 1366, height: int = 768):
+    """`html_file` in Chromium with all network blocked, once its charts (and their print copies) are drawn.
+
+    Yields the page and what it did: `blocked` requests and `errors` (console errors, page errors).
+    """
+    sync_playwright = need_browser()
     body = html_file.read_bytes()
     page_url = f"{ORIGIN}/{html_file.name}"
-    blocked: list[str] = []
-    errors: list[str] = []
+    seen: dict[str, list[str]] = {"blocked": [], "errors": []}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+            context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
 
             def route(r):
                 if r.request.url == page_url:
                     r.fulfill(status=200, body=body, headers={"content-type": "text/html; charset=utf-8"})
                 else:
-                    blocked.append(r.request.url)
+                    seen["blocked"].append(r.request.url)
                     r.abort()
 
             context.route("**/*", route)
             page = context.new_page()
-            page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-            page.on("requestfailed", lambda r: None if r.url in blocked else errors.append(f"failed: {r.url}"))
+            page.on("console", lambda m: seen["errors"].append(f"console: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: seen["errors"].append(f"pageerror: {e}"))
             page.goto(page_url, wait_until="load")
-            chart_divs = page.locator("div.plotly-graph-div").count()
-            if wait_for_charts:
-                page.wait_for_function(
-                    "n => document.querySelectorAll('.plotly-graph-div.js-plotly-plot .main-svg').length >= n",
-                    arg=wait_for_charts, timeout=20_000,
-                )
-            # drawn: plotly took the div over, its SVG has a size, and it holds at least one trace
-            drawn = page.evaluate(
-                "() => [...document.querySelectorAll('div.plotly-graph-div')].filter(d => {"
-                "  const svg = d.querySelector('svg.main-svg');"
-                "  if (!d.classList.contains('js-plotly-plot') || !svg) return false;"
-                "  const box = svg.getBoundingClientRect();"
-                "  return box.width > 0 && box.height > 0 && !!d.querySelector('g.trace, g.slice, g.table');"
-                "}).length"
-            )
-            visible_rows = page.evaluate(
-                "() => [...document.querySelectorAll('tr')]"
-                ".filter(tr => tr.offsetParent !== null && tr.getClientRects().length > 0)"
-                ".map(tr => tr.innerText.replace(/\\s+/g, ' ').trim())"
-            )
-            row_visible = None if row_text is None else any(row_text in row for row in visible_rows)
-            plotly_loaded = page.evaluate("() => typeof window.Plotly === 'object' && !!window.Plotly.newPlot")
-            contrast_failures = page.evaluate(CONTRAST_JS)
-            heading_levels = page.evaluate(
-                "() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]"
-                ".filter(h => h.getClientRects().length > 0).map(h => Number(h.tagName[1]))"
-            )
-            contents_links = page.evaluate(
-                "() => [...document.querySelectorAll('nav.dscp-contents a')]"
-                ".map(a => !!document.getElementById(a.getAttribute('href').slice(1)))"
-            )
+            page.wait_for_function(READY_JS, timeout=120_000)
+            yield page, seen
         finally:
             browser.close()
-    return {"blocked": blocked, "errors": errors, "chart_divs": chart_divs, "drawn": drawn,
-            "row_visible": row_visible, "visible_rows": visible_rows, "plotly_loaded": plotly_loaded, "contents_links": contents_links,
-            "contrast_failures": contrast_failures, "heading_levels": heading_levels}
 
 
-@pytest.fixture(scope="module")
-def throwaway_pack(tmp_path_factory):
-    _need_browser()
-    root = tmp_path_factory.mktemp("browser-pack")
-    charts = make_pack_notebooks(root / "notebooks")
-    out = root / "outputs"
-    result = build_packs([PERIOD], fake_db(root), out_dir=out, notebooks_dir=root / "notebooks",
-                         progress=False, jobs=2, quiet=True)
-    assert result.ok, result.format()
-    return pack_path(out, PERIOD), sum(charts.values())
+def open_all_details(page) -> None:
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.setAttribute('open', ''))")
 
 
-def test_throwaway_pack_opens_offline_and_every_chart_draws(throwaway_pack):
-    html_file, made = throwaway_pack
-    seen = open_offline(html_file, wait_for_charts=made, row_text="Re-referral rate")
-    assert seen["blocked"] == [], "the pack asked the network for something"
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.0-2.2 A/AA violations on the page as it is now."""
+    page.add_script_tag(path=str(need_axe()))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                           "resultTypes: ['violations']})", WCAG_TAGS)
+    return result["violations"]
+
+
+def by_impact(violations: list[dict]) -> Counter:
+    return Counter({impact: sum(len(v["nodes"]) for v in violations if v["impact"] == impact)
+                    for impact in {v["impact"] for v in violations}})
+
+
+def serious(violations: list[dict]) -> list[str]:
+    return [f"{v['id']} ({v['impact']}, {len(v['nodes'])}): {v['nodes'][0]['target']}" for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
+# ------------------------------------------------------------------ it opens offline and draws
+def test_pack_opens_offline_without_errors_and_draws_every_chart(pack):
+    page_source = pack.read_text(encoding="utf-8")
+    made = len(re.findall(r'<div\b[^>]*\bclass="plotly-graph-div"[^>]*>', page_source))
+    assert made > 0, "the notebooks made no chart"
+    with open_page(pack) as (page, seen):
+        drawn = page.evaluate(
+            "() => [...document.querySelectorAll('div.plotly-graph-div')].filter(d => {"
+            "  const svg = d.querySelector('svg.main-svg');"
+            "  if (!d.classList.contains('js-plotly-plot') || !svg) return false;"
+            "  const box = svg.getBoundingClientRect();"
+            "  return box.width > 0 && box.height > 0 && !!d.querySelector('g.trace');"
+            "}).length")
+        plots = page.locator(".js-plotly-plot").count()
+    assert seen["blocked"] == [], f"the pack asked the network for {seen['blocked'][:5]}"
     assert seen["errors"] == []
-    assert seen["plotly_loaded"]
-    assert seen["chart_divs"] == made
-    assert seen["drawn"] == made
-    assert seen["row_visible"] is True
-    assert seen["contents_links"] and all(seen["contents_links"])
+    assert plots == made and drawn == made
 
 
-def test_index_opens_offline(throwaway_pack):
-    html_file, _ = throwaway_pack
-    seen = open_offline(html_file.parent.parent / "index.html", wait_for_charts=0)
+def test_index_opens_offline(pack):
+    with open_page(pack.parent.parent / "index.html") as (page, seen):
+        assert page.locator("a").count() >= 1
     assert seen["blocked"] == [] and seen["errors"] == []
 
 
-@pytest.mark.slow
-def test_real_sample_pack_opens_offline_and_every_chart_draws(sample_db, tmp_path_factory):
-    from dscp_metrics.indicators import all_indicators
-
-    _need_browser()
-    result, out = build_real_pack(sample_db, tmp_path_factory)
-    assert result.ok, result.format()
-    html_file = pack_path(out, PERIOD)
-    page = html_file.read_text(encoding="utf-8")
-    # nbconvert may reorder attributes: count the chart divs whatever their order
-    made = len(re.findall(r'<div\b[^>]*\bclass="plotly-graph-div"[^>]*>', page))
-    assert made > 0, "the notebooks made no chart"
-    # the notebooks' own count, from their suppression sidecars in the manifest, when they give one
-    manifest = json.loads((html_file.parent / "manifest.json").read_text(encoding="utf-8"))
-    said = [s["charts"] for s in manifest["suppression"].values() if isinstance(s, dict) and "charts" in s]
-    if said:
-        assert sum(said) == made, f"the notebooks say they drew {sum(said)} charts; the HTML has {made}"
-    seen = open_offline(html_file, wait_for_charts=made)
-    assert seen["blocked"] == [], seen["blocked"][:5]
-    assert seen["errors"] == []
-    assert seen["chart_divs"] == made and seen["drawn"] == made
-    # the summary table shows each indicator, in a visible row, by its title or short label
-    missing = [ind.id for ind in all_indicators()
-               if not any(ind.title in row or ind.label in row for row in seen["visible_rows"])]
-    assert missing == [], f"indicators with no visible table row: {missing}"
-    # readable by every PLG member: WCAG 2.2 AA contrast, headings that never skip a level
-    assert seen["contrast_failures"] == [], seen["contrast_failures"][:10]
-    levels = seen["heading_levels"]
-    assert levels and levels[0] in (1, 2)
-    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
-    assert skips == [], f"heading levels skip: {skips[:5]}"
+# ------------------------------------------------------------------ disclosure
+def _sample_identifiers() -> set[str]:
+    found = set()
+    for path in (REPO / "data" / "sample").glob("*.csv"):
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                found.update(v.strip() for k, v in row.items() if k in IDENTIFIER_COLUMNS and v and v.strip())
+    return found
 
 
-def test_contrast_check_catches_low_contrast_text(tmp_path):
-    page_file = tmp_path / "low.html"
+def test_no_identifier_from_the_extracts_in_the_page_source_and_the_pack_is_small(pack):
+    from dscp_metrics.pack.assemble import PLOTLY_JS_MARKER
+
+    source = pack.read_text(encoding="utf-8")
+    start = source.index(PLOTLY_JS_MARKER)
+    own = source[:start] + source[source.index("</script>", start):]  # plotly.js itself is not the pack's text
+    identifiers = _sample_identifiers()
+    assert len(identifiers) > 1000 and {"C93011", "YP003", "INC00001"} <= identifiers  # the check has teeth
+    tokens = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9-]{3,}", own))
+    assert sorted(tokens & identifiers)[:5] == []
+    assert not re.search(r"\b(?:YP\d{3}|INC\d{5}|CEVT\d{5})\b", own)
+    assert pack.stat().st_size <= SIZE_LIMIT_BYTES, f"{pack.stat().st_size:,} bytes"
+
+
+TABLES_JS = """() => {
+  const text = c => c.innerText.replace(/\\s+/g, ' ').trim();
+  const tables = [...document.querySelectorAll('details.dscp-numbers')].map(d => ({
+    id: d.id, head: [...d.querySelectorAll('thead th')].map(text),
+    rows: [...d.querySelectorAll('tbody tr')].map(tr => [...tr.children].map(text))}));
+  const figures = [...document.querySelectorAll('td.dscp-col-value, td.dscp-col-interval')].map(text);
+  return {tables, figures};
+}"""
+
+
+def _visible_tables(html_file: Path) -> dict:
+    with open_page(html_file) as (page, _):
+        open_all_details(page)
+        return page.evaluate(TABLES_JS)
+
+
+def test_every_hidden_figure_reads_c_and_nothing_else_differs(pack, restricted_pack):
+    shown, full = _visible_tables(pack), _visible_tables(restricted_pack)
+    full_tables = {t["id"]: t for t in full["tables"]}
+    hidden, small_behind = 0, 0
+    assert shown["tables"], "no table of numbers under the charts"
+    for table in shown["tables"]:
+        other = full_tables.get(table["id"])
+        assert other is not None and other["head"] == table["head"], table["id"]
+        assert len(other["rows"]) == len(table["rows"]), table["id"]
+        keep = [i for i, h in enumerate(table["head"]) if h != "RAG"]
+        for row, truth in zip(table["rows"], other["rows"]):
+            for i in keep:
+                if row[i] != truth[i]:
+                    assert row[i] == "[c]", f"{table['id']}: {row[i]!r} where the figure is {truth[i]!r}"
+                if row[i] == "[c]":
+                    hidden += 1
+                    assert truth[i] != "[c]"
+                    small_behind += bool(re.fullmatch(r"[1-5]", truth[i]))
+    assert len(shown["figures"]) == len(full["figures"])
+    for mine, truth in zip(shown["figures"], full["figures"]):
+        assert mine == truth or mine == "[c]", f"{mine!r} where the figure is {truth!r}"
+    assert hidden > 0 and small_behind > 0, "positive control: the sample has small numbers to hide"
+
+
+def test_restricted_banner_once_per_section_only_when_unsuppressed(pack, restricted_pack):
+    counts_js = ("() => ({header: document.querySelectorAll('header .dscp-restricted').length, sections: "
+                 "[...document.querySelectorAll('section.dscp-section')].map(s => "
+                 "s.querySelectorAll('.dscp-restricted').length)})")
+    with open_page(restricted_pack) as (page, _):
+        restricted = page.evaluate(counts_js)
+    with open_page(pack) as (page, _):
+        suppressed = page.evaluate(counts_js)
+    assert restricted["header"] == 1 and restricted["sections"] and set(restricted["sections"]) == {1}
+    assert suppressed["header"] == 0 and set(suppressed["sections"]) == {0}
+
+
+# ------------------------------------------------------------------ accessibility
+def test_axe_finds_no_serious_or_critical_violation(pack):
+    """On a laptop as the page opens, with every collapsed block open, and on a phone."""
+    found = {}
+    with open_page(pack, 1366, 768) as (page, _):
+        found["1366 as opened"] = axe_violations(page)
+        open_all_details(page)
+        found["1366, all open"] = axe_violations(page)
+        page.set_viewport_size({"width": 390, "height": 844})
+        found["390, all open"] = axe_violations(page)
+    problems = {state: serious(v) for state, v in found.items() if serious(v)}
+    assert problems == {}, {state: dict(by_impact(v)) for state, v in found.items()}
+
+
+def test_axe_harness_reports_what_it_should(tmp_path):
+    """Positive control: the same harness on a page with known faults finds them."""
+    page_file = tmp_path / "faulty.html"
     page_file.write_text(
-        "<html><body style='background:#fff'><h2>Fine heading</h2><h4>Skipped a level</h4>"
-        "<p style='color:#aaaaaa'>pale grey text</p><p style='color:#222'>dark text</p>"
-        "<p style='color:#fff;background:#fab428'>white on amber</p></body></html>",
-        encoding="utf-8",
-    )
-    seen = open_offline(page_file, wait_for_charts=0)
-    failures = " ".join(seen["contrast_failures"])
-    assert "pale grey text" in failures and "white on amber" in failures and "dark text" not in failures
-    assert seen["heading_levels"] == [2, 4]
+        "<!doctype html><html lang='en'><head><title>Faulty</title></head><body><main>"
+        "<h1>Faulty</h1><p style='color:#aaaaaa'>pale grey text</p><a href='#x'></a>"
+        "<img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='></main></body></html>", encoding="utf-8")
+    with open_page(page_file) as (page, _):
+        found = {v["id"] for v in axe_violations(page) if v["impact"] in ("serious", "critical")}
+    assert {"color-contrast", "link-name", "image-alt"} <= found
+
+
+STRUCTURE_JS = """() => {
+  const exists = id => !!document.getElementById(id);
+  const links = [...document.querySelectorAll('a[href]')];
+  const words = e => (e.innerText || e.getAttribute('aria-label') || '').replace(/\\s+/g, ' ').trim();
+  return {
+    ids: [...document.querySelectorAll('[id]')].map(e => e.id),
+    headings: [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+      .filter(h => h.getClientRects().length > 0).map(h => Number(h.tagName[1])),
+    brokenLinks: links.map(a => a.getAttribute('href'))
+      .filter(h => h.startsWith('#') && !exists(decodeURIComponent(h.slice(1)))),
+    brokenLabels: [...document.querySelectorAll('[aria-labelledby]')]
+      .flatMap(e => e.getAttribute('aria-labelledby').split(/\\s+/)).filter(id => !exists(id)),
+    linkTexts: links.map(a => [words(a), a.getAttribute('href')]),
+  };
+}"""
+
+
+def test_headings_ids_and_links(pack):
+    with open_page(pack) as (page, _):
+        open_all_details(page)
+        seen = page.evaluate(STRUCTURE_JS)
+    duplicated = [i for i, n in Counter(seen["ids"]).items() if n > 1]
+    assert duplicated == []
+    levels = seen["headings"]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1] == []
+    assert seen["brokenLinks"] == [] and seen["brokenLabels"] == []
+    targets: dict[str, set[str]] = {}
+    for text, href in seen["linkTexts"]:
+        assert text, f"a link to {href} has no text"
+        targets.setdefault(text, set()).add(href)
+    assert {t: h for t, h in targets.items() if len(h) > 1} == {}, "one link text, two destinations"
+    assert {"Back to contents", "Skip to what to discuss"} <= set(targets)
+
+
+FOCUS_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const cs = getComputedStyle(e), box = e.getBoundingClientRect();
+  return {tag: e.tagName, text: (e.innerText || '').trim().slice(0, 40), outline: cs.outlineStyle,
+          width: parseFloat(cs.outlineWidth), shadow: cs.boxShadow, inChart: !!e.closest('.js-plotly-plot'),
+          onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight};
+}"""
+
+
+def test_every_focusable_element_shows_its_focus_and_charts_take_none(pack):
+    with open_page(pack) as (page, _):
+        focusable = page.evaluate("() => [...document.querySelectorAll('a[href], summary, button, input, "
+                                  "select, textarea, [tabindex]:not([tabindex=\"-1\"])')]"
+                                  ".filter(e => e.getClientRects().length > 0).length")
+        visited = []
+        for _ in range(focusable):
+            page.keyboard.press("Tab")
+            state = page.evaluate(FOCUS_JS)
+            if state is None:
+                break
+            visited.append(state)
+    assert visited and visited[0]["text"] == "Skip to what to discuss" and visited[0]["onScreen"]
+    assert len(visited) == focusable
+    assert [v for v in visited if v["inChart"]] == []
+    unseen = [v for v in visited if not (v["outline"] != "none" and v["width"] >= 2) or not v["onScreen"]]
+    assert unseen == []

@@ -1,8 +1,9 @@
-"""The back of the pack: data quality, the numbers behind every chart, and the definitions.
+"""The back of the pack: data quality, the definitions, and (printed) the numbers behind every chart.
 
-The numbers behind each chart are in the page (a screen reader or a printed
-copy needs them) but collapsed, one `<details>` per chart whose summary line
-says what is inside; every chart links to its table. Printed, they are open.
+On screen the numbers behind each chart sit under it, collapsed (`sections.chart_html`);
+a printed copy has them here instead, in an appendix shown only in print
+(`numbers`), so the sections print as charts and words. The definitions are
+collapsed by theme on screen and printed open, two columns to a page.
 """
 
 from __future__ import annotations
@@ -19,18 +20,30 @@ from .figures import theme_charts
 
 
 def data_quality(report: PeriodReport) -> HTML:
-    """Per extract: supplied, loaded, rows read/loaded/rejected (exact: they count rows, not children), dates."""
+    """Per extract: supplied, loaded, rows read/loaded/rejected (exact: they count rows, not children), dates;
+    then the reasons rows were rejected, one line per extract."""
     coverage = extract_coverage(report)
     headings = {"extract": "Extract", "supplied": "Supplied", "loaded_at": "Loaded", "rows_read": "Rows read",
                 "rows_loaded": "Rows loaded", "rows_rejected": "Rows rejected", "dates": "Dates covered",
                 "covers": f"Covers {report.label}"}
-    parts = [table_html(coverage, "What each extract covered, and the rows loaded and rejected", headings,
-                        row_header="extract", card_labels=True)]
+    parts = []
+    loaded = coverage.loc[coverage["supplied"] == "Yes", "loaded_at"].unique() if not coverage.empty else []
+    if len(loaded) == 1:  # one load: said once, not on every row
+        del headings["loaded_at"]
+        parts.append(f'<p class="dscp-intro">Every extract was loaded {esc(loaded[0])}.</p>')
+    parts.append(table_html(coverage, "What each extract covered, and the rows loaded and rejected", headings,
+                            css_class="dscp-table dscp-coverage", row_header="extract", card_labels=True))
     reasons = reject_reasons(report)
     parts.append("<h3>Rows set aside</h3>")
-    parts.append(table_html(reasons, "Rows rejected, by extract and reason",
-                            {"source": "Extract", "reason": "Reason", "rows": "Rows"})
-                 if not reasons.empty else note_html("No rows were rejected."))
+    if reasons.empty:
+        parts.append(note_html("No rows were rejected."))
+    else:
+        by_extract = pd.DataFrame([
+            {"source": source, "reasons": " · ".join(f"{r} {n}" for r, n in zip(group["reason"], group["rows"]))}
+            for source, group in reasons.groupby("source", sort=True)])
+        parts.append(table_html(by_extract, "Rows rejected, by extract: each reason and how many rows",
+                                {"source": "Extract", "reasons": "Reason and rows"}, row_header="source",
+                                card_labels=True))
     empty = themes_without_data(report)
     parts.append("<h3>Themes without data</h3>")
     parts.append(note_html(f"Every theme has data for {report.label}.") if not empty else
@@ -53,19 +66,21 @@ def hidden_summary(report: PeriodReport) -> str:
 
 
 def numbers(report: PeriodReport) -> HTML:
-    """Every chart's numbers, theme by theme, each collapsed."""
-    parts = []
+    """The printed appendix of every chart's numbers, theme by theme (hidden on screen, where each table sits
+    under its chart). No ids: the tables on screen own them."""
+    parts = ['<div class="dscp-print-only dscp-print-numbers">',
+             "<h2>Appendix: the numbers behind the charts</h2>",
+             '<p class="dscp-intro">Every chart\'s figures, month by month or category by category.</p>']
     for theme in THEMES:
         charts = theme_charts(report, theme.id) if any(
             report.available(i) for i in report.indicators(theme.id)) else []
         if not charts:
             continue
-        parts.append(f'<h3 id="numbers-theme-{esc(theme.id)}">{esc(theme.title)}</h3>')
+        parts.append(f"<h3>{esc(theme.title)}</h3>")
         for spec in charts:
-            rows = len(spec.numbers)
-            table = table_html(spec.numbers, spec.numbers_caption, row_header=spec.numbers.columns[0])
-            summary = f"{spec.numbers_caption}: the numbers ({rows} row{'s' if rows != 1 else ''})"
-            parts.append(f'<div id="numbers-{spec.chart_id}">{details(summary, table)}</div>')
+            parts.append(table_html(spec.numbers, spec.title, row_header=spec.numbers.columns[0],
+                                    css_class="dscp-table dscp-numbers-table"))
+    parts.append("</div>")
     return HTML("\n".join(parts))
 
 
@@ -75,10 +90,12 @@ def definitions(report: PeriodReport) -> HTML:
     for theme, indicators in REGISTRY.by_theme().items():
         if not indicators:
             continue
-        cards = "".join(definition_card(i, 4, f"definition-{i.id}") for i in indicators)
-        parts.append(details(f"{THEMES.get(theme).title}: {len(indicators)} indicators",
-                             f'<h3 class="dscp-visually-hidden">{esc(THEMES.get(theme).title)}</h3>{cards}',
-                             "dscp-definitions"))
+        cards = "".join(f'<div class="dscp-definition-card">{definition_card(i, 4, f"definition-{i.id}")}</div>'
+                        for i in indicators)
+        title = THEMES.get(theme).title
+        parts.append(details(f"{title}: how its {len(indicators)} indicators are defined",
+                             f'<h3 class="dscp-visually-hidden">{esc(title)}</h3>'
+                             f'<div class="dscp-definition-cards">{cards}</div>', "dscp-definitions"))
     t = report.threshold
     parts.append(
         "<h3>Small numbers</h3><p>"

@@ -111,10 +111,11 @@ class _Build:
     """One build: its settings, the exporter it shares between periods, and the manifest's common part."""
 
     def __init__(self, db: Path, out: Path, suppress: bool, notebooks: list[Path], commentary: Path,
-                 extra: dict, config: Config, partnership: str) -> None:
+                 extra: dict, config: Config, partnership: str, chromium: str | None = None) -> None:
         from .assemble import Exporter
 
         self.db, self.out, self.suppress, self.notebooks = db, out, suppress, notebooks
+        self.chromium = chromium  # set: print each pack to PDF too (`--pdf`)
         self.commentary, self.extra, self.config, self.partnership = commentary, extra, config, partnership
         self.exporter = Exporter()
         self.build_time = datetime.now().astimezone()
@@ -163,20 +164,32 @@ class _Build:
         if result.html_bytes > HTML_SIZE_GOAL_BYTES:
             result.warnings.append(f"the pack is {result.html_bytes / 1e6:.1f} MB, above the "
                                    f"{HTML_SIZE_GOAL_BYTES / 1e6:.1f} MB goal")
-        manifest = json.dumps(self._manifest(period, report, result, complete, html_name), indent=2, default=str)
+        pdf_name = Path(html_name).with_suffix(".pdf").name
+        pdf_bytes = None
+        if self.chromium:  # printed from the very file written beside it
+            from .pdf import write_pdf
+
+            pdf_bytes = write_pdf(staging / html_name, staging / pdf_name, self.chromium)
+        manifest = json.dumps(self._manifest(period, report, result, complete, html_name,
+                                             pdf_name if pdf_bytes else None, pdf_bytes), indent=2, default=str)
+        printed = [pdf_name] if pdf_bytes else []
         if complete:
             write_atomically(staging / "manifest.json", manifest + "\n")
-            _swap_in(staging, period_dir, ["notebooks", "manifest.json", html_name])
+            _swap_in(staging, period_dir, ["notebooks", "manifest.json", html_name, *printed])
             pack_path(self.out, period, failed=True).unlink(missing_ok=True)
+            pack_path(self.out, period, failed=True, suffix=".pdf").unlink(missing_ok=True)
             shutil.rmtree(period_dir / "failed", ignore_errors=True)
         else:  # the complete pack stays; the failed one goes beside it, with its notebooks for diagnosis
             (staging / "failed").mkdir()
             os.replace(staging / "notebooks", staging / "failed" / "notebooks")
             write_atomically(staging / "failed" / "manifest.json", manifest + "\n")
-            _swap_in(staging, period_dir, ["failed", html_name])
+            _swap_in(staging, period_dir, ["failed", html_name, *printed])
+        if not pdf_bytes:  # a PDF left from an earlier build would not match this page
+            (period_dir / pdf_name).unlink(missing_ok=True)
         result.html_path = period_dir / html_name
+        result.other_files += [period_dir / name for name in printed]
 
-    def _manifest(self, period, report, result, complete, html_name) -> dict:
+    def _manifest(self, period, report, result, complete, html_name, pdf_name=None, pdf_bytes=None) -> dict:
         publication = report.publication
         folder = "notebooks" if complete else "failed/notebooks"
         return {
@@ -186,6 +199,7 @@ class _Build:
             "parameters": {"period": str(period), "db_path": str(self.db), "suppress": self.suppress,
                            "commentary_dir": str(self.commentary), **self.extra},
             "html": {"path": html_name, "bytes": result.html_bytes, "goal_bytes": HTML_SIZE_GOAL_BYTES},
+            "pdf": {"path": pdf_name, "bytes": pdf_bytes} if pdf_name else None,
             "publication": {"rows": len(publication.shown), "hidden": publication.hidden_count,
                             "hidden_by_primary_rule": publication.primary_hidden,
                             "seconds": round(publication.seconds, 3), "suppress": publication.suppress},
@@ -202,12 +216,14 @@ def build_packs(periods: str | Period | Iterable[str | Period], db_path: str | P
                 suppress: bool = True, jobs: int | None = None, commentary_dir: str | Path = "data/commentary",
                 progress: bool = True, notebooks_dir: str | Path | None = None,
                 parameters: Mapping[str, Any] | None = None, quiet: bool = False,
-                config: Config | None = None) -> BuildResult:
+                config: Config | None = None, pdf: bool = False) -> BuildResult:
     """Build the Think Tank pack for each period (see the module docstring).
 
     Everything is checked before anything runs: the periods parse (PeriodError), the database exists
-    (DatabaseError), every parameter is declared in every notebook (ParameterError). A section that
-    fails does not stop the others; `BuildResult.ok` is False if any section or pack failed.
+    (DatabaseError), every parameter is declared in every notebook (ParameterError), and with `pdf`
+    Chromium is installed (DscpError saying how to install it). A section that fails does not stop the
+    others; `BuildResult.ok` is False if any section or pack failed. `pdf` also prints each pack to
+    `think-tank-P.pdf` beside it (`pack.pdf`).
     """
     from ..store.lock import store_lock
     from .imports import skip_unused_format_checkers
@@ -225,6 +241,11 @@ def build_packs(periods: str | Period | Iterable[str | Period], db_path: str | P
         raise ParameterError(f"jobs must be a whole number of at least 1, not {jobs!r}")
     if not isinstance(suppress, bool):
         raise ParameterError(f"suppress must be True or False, not {suppress!r}")
+    chromium = None
+    if pdf:
+        from .pdf import require_chromium
+
+        chromium = require_chromium()
     extra = dict(parameters or {})
     if RESERVED & set(extra):
         raise ParameterError(f"pass {', '.join(sorted(RESERVED & set(extra)))} as build_packs arguments")
@@ -236,7 +257,8 @@ def build_packs(periods: str | Period | Iterable[str | Period], db_path: str | P
     partnership = str(extra.get("partnership", DEFAULT_PARTNERSHIP))
     with store_lock(out / BUILD_NAME, exclusive=True, purpose="dscp build", on_wait=_tell):
         remove_leftovers(out)
-        build = _Build(db, out, suppress, notebooks, commentary, extra, config or load_config(), partnership)
+        build = _Build(db, out, suppress, notebooks, commentary, extra, config or load_config(), partnership,
+                       chromium)
         try:
             results = [build.period(p) for p in wanted]
         finally:

@@ -3,7 +3,10 @@
 For each indicator of the theme, in registry order: its monthly SPC chart (when
 it has a monthly series that can be shown), then a bar chart of each of its
 breakdowns for the period (a two-way breakdown as stacked shares). Each chart
-comes with its text alternative and the numbers behind it.
+comes with its text alternative (what a screen reader hears instead of the
+chart), a short visible caption (what the chart says), and the numbers behind it.
+A series with too few published months has no figure: its spec says why, and
+still carries its numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from ..disclosure.decide import SUPPRESSED
 from ..indicators import Indicator
 from ..present.charts import bar_figure, spc_figure, stacked_figure
 from ..present.format import format_interval, format_value, month
+from ..present.html import RAG_SYMBOL
 from ..report.period_report import PeriodReport
 from ..report.series import SpcSeries
 from ..report.summary import VARIATION_WORDS
@@ -25,15 +29,26 @@ FINANCIAL_MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec
 
 @dataclass
 class ChartSpec:
-    """One chart: its id, title, plotly figure, text alternative and the numbers behind it."""
+    """One chart: its id, title, plotly figure, text alternative, caption and the numbers behind it."""
 
     chart_id: str
     title: str
-    figure: dict | None
+    figure: dict | None  # None: not charted (`note` says why)
     alt: str
     numbers: pd.DataFrame
     numbers_caption: str
     note: str = ""
+    caption: str = ""
+
+    @property
+    def numbers_summary(self) -> str:
+        """The summary line of the collapsed numbers: what the table holds."""
+        rows = len(self.numbers)
+        if "Year" in self.numbers.columns:
+            years = list(self.numbers["Year"])
+            span = years[0] if rows == 1 else f"{years[0]} to {years[-1]}"
+            return f"The numbers: {self.numbers_caption}, {span} (a row per year)"
+        return f"The numbers: {self.numbers_caption}, {rows} categor{'ies' if rows != 1 else 'y'} with 95% intervals"
 
 
 def axis_title(indicator: Indicator) -> str:
@@ -52,26 +67,26 @@ def spc_spec(report: PeriodReport, indicator: Indicator, series: SpcSeries) -> C
     latest = series.values[-1]
     parts = [f"Line chart of {indicator.label}, each month from {month(first)} to {month(last)}.",
              f"In {month(last)} the figure was {format_value(latest, unit) if latest is not None else SUPPRESSED}."]
+    caption = []
     if series.draw_limits:
         frame = series.frame
         low, high = format_value(max(frame["lpl"].iloc[-1], 0), unit), format_value(frame["upl"].iloc[-1], unit)
         parts.append(f"The average is {format_value(frame['mean'].iloc[-1], unit)}, with process limits from "
                      f"{low} to {high}.")
-        parts.append(series.reading.get("reading", ""))
-    note = ""
+        caption.append(series.reading.get("reading", ""))
     if series.n_hidden:
-        note = (f"Months {_small_rule(report, unit)} are hidden ({series.n_hidden} of {len(series.values)}), to "
-                "protect the children concerned; the average, the process limits and the SPC reading are not shown "
-                "because they are worked out from every month and would let a hidden month be worked out.")
-        parts.append(note)
+        caption.append(f"Months {_small_rule(report, unit)} are hidden ({series.n_hidden} of {len(series.values)}) "
+                       "to protect the children concerned; so are the average, the process limits and the SPC "
+                       "reading, which would let a hidden month be worked out.")
     target = report.config.targets.get(indicator.id)
     figure = spc_figure(series, axis_title(indicator), target) if series.chartable else None
+    note = ""
     if figure is None:
         note = (f"{indicator.label} is not charted month by month: in most months the figure is "
-                f"{_small_rule(report, unit).replace('with ', 'from ')} and is hidden. "
-                "The numbers are in the appendix.")
-    return ChartSpec(f"spc-{indicator.id}", title, figure, " ".join(p for p in parts if p),
-                     monthly_grid(series), f"{indicator.label}, each month", note)
+                f"{_small_rule(report, unit).replace('with ', 'from ')} and is hidden.")
+    caption = " ".join(c for c in caption if c)
+    return ChartSpec(f"spc-{indicator.id}", title, figure, " ".join(parts + [caption]).strip(),
+                     monthly_grid(series), f"{indicator.label}, each month", note, caption)
 
 
 def monthly_grid(series: SpcSeries) -> pd.DataFrame:
@@ -102,7 +117,8 @@ def numbers_table(report: PeriodReport, indicator: Indicator, rows: pd.DataFrame
     table["95% interval"] = [format_interval(lo, hi, unit, h)
                              for lo, hi, h in zip(rows["lower_ci"], rows["upper_ci"], rows["hidden"])]
     if indicator.polarity != "none":
-        table["RAG"] = [report.rag(indicator.id, c).label for c in rows["cell"]]
+        rags = [report.rag(indicator.id, c) for c in rows["cell"]]
+        table["RAG"] = [f"{RAG_SYMBOL.get(r.status, RAG_SYMBOL['not_rated'])} {r.label}" for r in rags]
     return pd.DataFrame(table)
 
 
@@ -132,10 +148,13 @@ def breakdown_specs(report: PeriodReport, indicator: Indicator) -> list[ChartSpe
             alt.append(f"In all: {format_value(whole['value'], indicator.unit, whole['hidden'])}.")
         alt.append("; ".join(f"{_cell_label(indicator, c)}: {format_value(v, indicator.unit, v is None)}"
                              for c, v in zip(rows["cell"], values)) + ".")
+        caption = ""
         if any(v is None for v in values):
-            alt.append(f"Categories shown as {SUPPRESSED} are hidden to protect the people concerned.")
+            caption = f"Categories shown as {SUPPRESSED} are hidden to protect the people concerned."
+            alt.append(caption)
         specs.append(ChartSpec(f"bar-{indicator.id}-{'-'.join(keys)}".replace("_", "-"), title, figure,
-                               " ".join(alt), numbers_table(report, indicator, rows), title))
+                               " ".join(alt), numbers_table(report, indicator, rows),
+                               f"{indicator.label} by {by}", caption=caption))
     return specs
 
 

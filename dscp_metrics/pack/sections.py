@@ -14,7 +14,7 @@ from ..indicators import THEMES
 from ..present.charts import chart_div
 from ..present.commentary import read_commentary, render_markdown
 from ..present.format import day
-from ..present.html import esc, note_html, table_html
+from ..present.html import change_html, details, esc, note_html, rag_badge, table_html
 from ..present.markers import restricted_banner
 from ..report.period_report import PeriodReport
 from ..report.prompts import theme_prompts
@@ -57,10 +57,9 @@ def _figures_table(report: PeriodReport, theme: str) -> str:
     rows = summary_rows(report, theme)
     frame = pd.DataFrame([{
         "indicator": r.indicator.title, "value": r.value, "interval": r.interval,
-        "previous": r.change.text if r.change else "–",
-        "year": r.change_year.text if r.change_year else "–",
-        "benchmark": r.benchmark or "–", "rag": f"{r.rag.label}: {r.rag.basis}",
-    } for r in rows])
+        "previous": change_html(r.change), "year": change_html(r.change_year),
+        "benchmark": r.benchmark or "–", "rag": rag_badge(r.rag.status, r.rag.basis),
+    } for r in rows], dtype=object)  # object: the badges stay Raw HTML
     columns = {"indicator": "Indicator", "value": report.label, "interval": "95% interval",
                "previous": f"vs {report.period.previous().label}", "year": f"vs {report.period.year_earlier().label}",
                "benchmark": "Benchmark", "rag": "RAG"}
@@ -69,23 +68,32 @@ def _figures_table(report: PeriodReport, theme: str) -> str:
     if (frame["benchmark"] == "–").all():
         del columns["benchmark"]
     return table_html(frame, f"{report.theme_title(theme)}: the figures, {report.label}", columns,
-                      row_header="indicator", card_labels=True)
+                      css_class="dscp-table dscp-figures", row_header="indicator", card_labels=True,
+                      column_classes=True)
+
+
+def numbers_html(spec: ChartSpec, anchor: bool = True) -> str:
+    """The numbers behind a chart, collapsed; its summary line says what the table holds."""
+    table = table_html(spec.numbers, spec.title, row_header=spec.numbers.columns[0],
+                       css_class="dscp-table dscp-numbers-table")
+    return details(spec.numbers_summary, table, "dscp-numbers", f"numbers-{spec.chart_id}" if anchor else None)
 
 
 def chart_html(spec: ChartSpec) -> str:
+    """A chart: its title (an HTML heading, so it wraps), the chart, what it says, and its numbers collapsed."""
     if spec.figure is None:
-        return note_html(spec.note)
-    note = f'<p class="dscp-chart-note">{esc(spec.note)}</p>' if spec.note else ""
+        return (f'<div class="dscp-uncharted" id="figure-{spec.chart_id}">{note_html(spec.note)}'
+                f"{numbers_html(spec)}</div>")
+    caption = f"<figcaption>{esc(spec.caption)}</figcaption>" if spec.caption else ""
     return (f'<figure class="dscp-chart" id="figure-{spec.chart_id}" aria-labelledby="title-{spec.chart_id}">'
-            f'<h4 class="dscp-chart-title" id="title-{spec.chart_id}">{esc(spec.title)}</h4>'
+            f'<h3 class="dscp-chart-title" id="title-{spec.chart_id}">{esc(spec.title)}</h3>'
             f'<div class="dscp-plot" role="img" aria-label="{esc(spec.alt)}">'
-            f"{chart_div(spec.figure, spec.chart_id)}</div>"
-            f'<figcaption>{esc(spec.alt)} <a href="#numbers-{spec.chart_id}">The numbers behind this chart</a>.'
-            f"</figcaption>{note}</figure>")
+            f"{chart_div(spec.figure, spec.chart_id)}</div>{caption}{numbers_html(spec)}</figure>")
 
 
 def theme(report: PeriodReport, theme_id: str, commentary_dir: str) -> HTML:
-    """A theme's section: what it covers, its figures, its charts, the commentary and the questions."""
+    """A theme's section: what it covers, its figures, its charts (two to a row; those that cannot be charted
+    listed after them, with their numbers), the commentary and the questions."""
     info = THEMES.get(theme_id)
     parts = [heading(report, info.title, f"theme-{theme_id}", info.summary).data]
     missing = report.missing_extracts(theme_id)
@@ -94,7 +102,12 @@ def theme(report: PeriodReport, theme_id: str, commentary_dir: str) -> HTML:
     else:
         parts.append(_figures_table(report, theme_id))
         charts = theme_charts(report, theme_id)
-        parts.append('<div class="dscp-charts">' + "".join(chart_html(c) for c in charts) + "</div>")
+        drawn = [c for c in charts if c.figure is not None]
+        if drawn:
+            parts.append('<div class="dscp-charts">' + "".join(chart_html(c) for c in drawn) + "</div>")
+        uncharted = [c for c in charts if c.figure is None]
+        if uncharted:
+            parts.append('<div class="dscp-uncharted-list">' + "".join(chart_html(c) for c in uncharted) + "</div>")
     parts.append(commentary(report, theme_id, commentary_dir))
     questions = "".join(f"<li>{esc(q)}</li>" for q in theme_prompts(report, theme_id))
     parts.append(f'<div class="dscp-prompts"><h3>Questions for the Think Tank</h3><ul>{questions}</ul></div>')

@@ -9,7 +9,10 @@
 - `stacked_figure`: shares of Red, Amber and Green per section, labelled and patterned.
 
 Titles live in the page (HTML headings wrap on a phone), legends sit above the
-plot, and no chart has a toolbar (keyboard users would tab through it).
+plot (the two process limits share one entry, so a legend wraps less on a
+phone), and no chart has a toolbar (keyboard users would tab through it).
+Printed, the pack shows a copy of each chart redrawn at the printed width
+(`pack/assets/pack.js`), so no chart is clipped whatever the window's width.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from .palette import (
 )
 
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False, "scrollZoom": False}
-SPC_HEIGHT = 360
+SPC_HEIGHT = 300
 BAR_ROW_HEIGHT = 28
 BAR_BASE_HEIGHT = 90
 WRAP_AT = 32
@@ -38,7 +41,7 @@ def _layout(height: int, y_title: str = "", x_title: str = "") -> dict:
     return {
         "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT},
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "height": height,
-        "margin": {"l": 8, "r": 16, "t": 40, "b": 8},
+        "margin": {"l": 8, "r": 16, "t": 8, "b": 8},
         "xaxis": {**axis, "title": {"text": html.escape(x_title)}, "showgrid": False},
         "yaxis": {**axis, "title": {"text": html.escape(y_title)}, "gridcolor": GRID, "rangemode": "tozero"},
         "legend": {"orientation": "h", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
@@ -81,12 +84,18 @@ def spc_figure(series: SpcSeries, y_title: str, target: float | None = None, dat
             })
     if series.draw_limits:
         ceiling = 100.0 if unit == "%" else None
-        for column, name, dash, colour in (("upl", "Upper process limit", "dash", LIMIT_LINE),
-                                           ("mean", "Average", "solid", MEAN_LINE),
+        for column, name, dash, colour in (("mean", "Average", "solid", MEAN_LINE),
+                                           ("upl", "Upper process limit", "dash", LIMIT_LINE),
                                            ("lpl", "Lower process limit", "dash", LIMIT_LINE)):
             values = series.frame[column].clip(lower=0.0, upper=ceiling).round(4).tolist()
-            traces.append({"type": "scatter", "mode": "lines", "x": x, "y": values, "name": name,
-                           "hoverinfo": "skip", "line": {"color": colour, "dash": dash, "width": 1.5}})
+            trace = {"type": "scatter", "mode": "lines", "x": x, "y": values, "name": name,
+                     "hoverinfo": "skip", "line": {"color": colour, "dash": dash, "width": 1.5}}
+            if column != "mean":  # both limits share one legend entry (below), so a legend wraps less
+                trace.update({"legendgroup": "limits", "showlegend": False})
+            traces.append(trace)
+        traces.append({"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": "Process limits",
+                       "legendgroup": "limits", "hoverinfo": "skip",
+                       "line": {"color": LIMIT_LINE, "dash": "dash", "width": 1.5}})
     if target is not None:
         traces.append({"type": "scatter", "mode": "lines", "x": [x[0], x[-1]], "y": [float(target)] * 2,
                        "name": f"Target ({format_value(target, unit)})", "hoverinfo": "skip",
@@ -147,7 +156,7 @@ def bar_figure(labels: list[str], values: list[float | None], unit: str, axis_ti
     top = max([v for v in shown if v is not None] or [1])
     layout = _layout(BAR_BASE_HEIGHT + BAR_ROW_HEIGHT * max(len(items), 1), "", axis_title)
     layout["showlegend"] = False
-    layout["margin"]["t"] = 8
+    layout["margin"].update({"t": 8, "r": 48})  # room for the figure printed beyond the longest bar
     layout["xaxis"].update({"range": [0, 100 if unit == "%" else (top * 1.2 or 1)], "showgrid": True,
                             "gridcolor": GRID, "ticksuffix": "%" if unit == "%" else ""})
     layout["yaxis"].update({"autorange": "reversed", "categoryorder": "array", "categoryarray": names,

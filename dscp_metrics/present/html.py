@@ -54,21 +54,26 @@ def _numeric(values: Iterable) -> bool:
 
 def table_html(frame: pd.DataFrame, caption: str, columns: Mapping[str, str] | Sequence[str] | None = None, *,
                group_by: str | None = None, css_class: str = "dscp-table", row_header: str | None = None,
-               card_labels: bool = False) -> str:
+               card_labels: bool = False, column_classes: bool = False) -> str:
     """An accessible table: a caption, `<th scope="col">` headings, every cell escaped (or `Raw`).
 
     `columns` maps frame columns to headings; figures are right-aligned; `group_by`
     starts a titled row group whenever its value changes; `row_header` names the
     column whose cells head their rows (`<th scope="row">`); `card_labels` gives each
-    cell its heading as `data-label` (a phone shows each row as a card).
+    cell its heading as `data-label` (a phone shows each row as a card);
+    `column_classes` gives each heading and cell the class `dscp-col-<column>` (for widths).
     """
     if columns is None:
         columns = {c: c for c in frame.columns if c != group_by}
     elif not isinstance(columns, Mapping):
         columns = {c: c for c in columns}
     numeric = {c for c in columns if _numeric(frame[c])}
-    num_class = ' class="dscp-num"'
-    head = "".join(f'<th scope="col"{num_class if c in numeric else ""}>{esc(h)}</th>' for c, h in columns.items())
+
+    def css(column: str) -> str:
+        names = (["dscp-num"] if column in numeric else []) + ([f"dscp-col-{slug(column)}"] if column_classes else [])
+        return f' class="{" ".join(names)}"' if names else ""
+
+    head = "".join(f'<th scope="col"{css(c)}>{esc(h)}</th>' for c, h in columns.items())
     body, group = [], object()
     for record in frame.to_dict("records"):
         if group_by is not None and record[group_by] != group:
@@ -78,17 +83,17 @@ def table_html(frame: pd.DataFrame, caption: str, columns: Mapping[str, str] | S
         for column in columns:
             tag = 'th scope="row"' if column == row_header else "td"
             close = "th" if column == row_header else "td"
-            css = ' class="dscp-num"' if column in numeric else ""
             label = f' data-label="{esc(columns[column])}"' if card_labels else ""
-            cells.append(f"<{tag}{css}{label}>{esc(record[column])}</{close}>")
+            cells.append(f"<{tag}{css(column)}{label}>{esc(record[column])}</{close}>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="{css_class}"><caption>{esc(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
-def details(summary: str, body: str, css_class: str = "dscp-numbers") -> str:
+def details(summary: str, body: str, css_class: str = "dscp-numbers", anchor: str | None = None) -> str:
     """A collapsed block (`<details>`) whose summary line says what is inside."""
-    return f'<details class="{css_class}"><summary>{esc(summary)}</summary>{body}</details>'
+    ident = f' id="{esc(anchor)}"' if anchor else ""
+    return f'<details class="{css_class}"{ident}><summary>{esc(summary)}</summary>{body}</details>'
 
 
 def rag_badge(status: str | None, basis: str | None = None) -> Raw:
@@ -98,6 +103,30 @@ def rag_badge(status: str | None, basis: str | None = None) -> Raw:
     if basis:
         text += f'<span class="dscp-basis">{esc(basis)}</span>'
     return Raw(text)
+
+
+_VERDICT = re.compile(r"^(.*) \((significant|not significant)\)$")
+
+
+def change_html(change, verdict: bool = True) -> Raw:
+    """A change since an earlier period (a `report.changes.Change`, or None): its arrow and words, blue when
+    better and orange when worse, bold and marked *significant* only when statistically significant.
+
+    `verdict=False` leaves the word "significant" out (where the sentence says it already).
+    """
+    if change is None:
+        return Raw(NO_FIGURE)
+    text = str(change.text)
+    match = _VERDICT.match(text)
+    significant = bool(change.significant) and match is not None
+    body = esc(match.group(1) if match else text)
+    if match and significant and verdict:
+        body += ' <span class="dscp-verdict">significant</span>'
+    elif match and not significant:
+        body += '<span class="dscp-visually-hidden"> (not significant)</span>'
+    goodness = change.goodness if change.goodness in ("better", "worse") else "neutral"
+    css = f"dscp-change dscp-{goodness}" + (" dscp-significant" if significant else "")
+    return Raw(f'<span class="{css}">{body}</span>')
 
 
 def note_html(text: str) -> str:

@@ -15,20 +15,20 @@ _LINES = {"flat": "7,17 11,17 15,17 19,17 23,17", "up": "7,21 11,19 15,17 19,13 
           "down": "7,10 11,13 15,17 19,19 23,21"}
 
 
-def _circle_icon(colour: str, letter: str, line: str, words: str) -> Raw:
+def _circle_icon(colour: str, letter: str, line: str, words: str, size: int = ICON_SIZE) -> Raw:
     points = "".join(f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="1.6" fill="{colour}"/>'
                      for p in _LINES[line].split())
     letter_svg = (f'<text x="15" y="11" text-anchor="middle" font-size="8" font-weight="bold" '
                   f'fill="{colour}" font-family="Arial, sans-serif">{esc(letter)}</text>') if letter else ""
     return Raw(
-        f'<svg class="dscp-icon" width="{ICON_SIZE}" height="{ICON_SIZE}" viewBox="0 0 30 30" role="img" '
+        f'<svg class="dscp-icon" width="{size}" height="{size}" viewBox="0 0 30 30" role="img" '
         f'aria-label="{esc(words)}"><title>{esc(words)}</title>'
         f'<circle cx="15" cy="15" r="13" fill="#ffffff" stroke="{colour}" stroke-width="2.5"/>'
         f'<polyline points="{_LINES[line]}" fill="none" stroke="{colour}" stroke-width="1"/>{points}{letter_svg}</svg>'
     )
 
 
-def variation_icon(variation: str | None, words: str) -> Raw:
+def variation_icon(variation: str | None, words: str, size: int = ICON_SIZE) -> Raw:
     """The variation icon of the latest point (`common_cause`, `improvement_high`, ...), or a dash."""
     if variation is None:
         return Raw(f'<span class="dscp-icon-none" title="{esc(words)}">–<span class="dscp-visually-hidden"> '
@@ -36,16 +36,16 @@ def variation_icon(variation: str | None, words: str) -> Raw:
     kind, _, side = variation.partition("_")
     line = "flat" if variation == "common_cause" else ("up" if side == "high" else "down")
     letter = "" if variation == "common_cause" else ("H" if side == "high" else "L")
-    return _circle_icon(VARIATION_COLOUR[variation], letter, line, words)
+    return _circle_icon(VARIATION_COLOUR[variation], letter, line, words, size)
 
 
-def assurance_icon(assurance: str | None, words: str) -> Raw:
+def assurance_icon(assurance: str | None, words: str, size: int = ICON_SIZE) -> Raw:
     """The assurance icon (`consistent_pass` P, `consistent_fail` F, `inconsistent` ?), or a dash."""
     if assurance is None:
         return Raw(f'<span class="dscp-icon-none" title="{esc(words)}">–<span class="dscp-visually-hidden"> '
                    f'{esc(words)}</span></span>')
     letter = {"consistent_pass": "P", "consistent_fail": "F", "inconsistent": "?"}[assurance]
-    return _circle_icon(ASSURANCE_COLOUR[assurance], letter, "flat", words)
+    return _circle_icon(ASSURANCE_COLOUR[assurance], letter, "flat", words, size)
 
 
 def sparkline(values: list[float | None], words: str, width: int = 120, height: int = 28) -> Raw:

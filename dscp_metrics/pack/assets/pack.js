@@ -1,13 +1,44 @@
 /* DSCP Think Tank pack: small behaviours, no network, no libraries beyond plotly.js.
-   Printing: open every collapsed table so the printed copy has the numbers, and redraw every chart at the
-   printed width (plotly keeps its on-screen pixel width otherwise); put both back afterwards. */
+   Printing: plotly keeps a chart's on-screen pixel width when the page is laid out for paper, so a chart drawn
+   in a wide window is clipped (plotly.js #1275). Once the charts are drawn, each gets a copy redrawn at the
+   printed column width (an SVG image, Plotly.toImage) that print CSS shows instead of the live chart; it scales
+   to its column whatever the window's width. Before printing, collapsed blocks are opened and the live charts
+   resized too (a fallback for a chart whose copy is not made yet); both are put back afterwards. */
 (function () {
   "use strict";
+  var PRINT_WIDTH = 360;      /* CSS px: half the A4 printable width (190 mm = 718 px) less the gap */
+  var PRINT_HEIGHT_SCALE = 0.74;
+  var PRINT_FONT_SIZE = 11;   /* px in a 360 px drawing printed about 92 mm wide: about 8 pt */
   var opened = [];
   function charts() { return Array.prototype.slice.call(document.querySelectorAll(".js-plotly-plot")); }
   function resize() {
     if (!window.Plotly) { return; }
-    charts().forEach(function (chart) { try { window.Plotly.Plots.resize(chart); } catch (e) { /* a chart that cannot resize keeps its size */ } });
+    charts().forEach(function (chart) { try { window.Plotly.Plots.resize(chart); } catch (e) { /* keeps its size */ } });
+  }
+  function printCopy(chart) {
+    var holder = chart.closest(".dscp-plot");
+    if (!holder || holder.querySelector("img.dscp-print-copy") || !chart._fullLayout) { return Promise.resolve(); }
+    var height = Math.round(chart._fullLayout.height * PRINT_HEIGHT_SCALE);
+    var layout = Object.assign({}, chart.layout, {width: PRINT_WIDTH, height: height,
+      font: Object.assign({}, chart.layout.font, {size: PRINT_FONT_SIZE}),
+      legend: Object.assign({}, chart.layout.legend, {font: {size: PRINT_FONT_SIZE - 1}})});
+    var figure = {data: chart.data, layout: layout};
+    return window.Plotly.toImage(figure, {format: "svg", width: PRINT_WIDTH, height: height}).then(function (url) {
+      var img = document.createElement("img");
+      img.className = "dscp-print-copy";
+      img.alt = "";  /* the chart's text alternative is on its holder (role="img") */
+      img.width = PRINT_WIDTH;
+      img.height = height;
+      img.src = url;
+      holder.appendChild(img);
+      holder.classList.add("dscp-has-print-copy");
+    }, function () { /* no copy: the live chart prints, resized */ });
+  }
+  function printCopies() {
+    if (!window.Plotly || !window.Plotly.toImage) { return; }
+    resize();  /* a chart drawn while the page was still being laid out takes its column's final width */
+    charts().reduce(function (done, chart) { return done.then(function () { return printCopy(chart); }); },
+                    Promise.resolve()).then(function () { document.documentElement.setAttribute("data-print-ready", ""); });
   }
   function beforePrint() {
     document.querySelectorAll("details:not([open])").forEach(function (d) { d.setAttribute("open", ""); opened.push(d); });
@@ -31,8 +62,12 @@
   function openTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
     var target = id && document.getElementById(id);
-    if (target) { var d = target.querySelector("details") || target.closest("details"); if (d) { d.setAttribute("open", ""); } }
+    if (target) {
+      var d = target.tagName === "DETAILS" ? target : (target.querySelector("details") || target.closest("details"));
+      if (d) { d.setAttribute("open", ""); }
+    }
   }
   window.addEventListener("hashchange", openTarget);
   document.addEventListener("DOMContentLoaded", openTarget);
+  window.addEventListener("load", printCopies);
 })();
