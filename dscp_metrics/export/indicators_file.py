@@ -22,7 +22,14 @@ from .indicator_table import write_publication
 def indicator_publication(db_path: str | Path, periods: Sequence[str], *, suppress: bool = True,
                           ids: Sequence[str] | None = None, threshold: int | None = None) -> Publication:
     """Compute the indicators for `periods` (months, quarters, years, mixed) and publish them together."""
+    return _publish_with_sources(db_path, periods, suppress=suppress, ids=ids, threshold=threshold)[0]
+
+
+def _publish_with_sources(db_path, periods, *, suppress, ids, threshold):
+    """The publication, and the load log and load id of the store it was computed from (one reading)."""
     from ..config import load_config
+    from ..store import store_tables
+    from ..store.read import read_load_id
 
     parsed = parse_periods(periods)  # a bad period or id fails before the database is opened
     for indicator_id in ids or ():
@@ -35,22 +42,31 @@ def indicator_publication(db_path: str | Path, periods: Sequence[str], *, suppre
             if background is not None:
                 background.join()
             table = compute(con, parsed, ids)
+            load_log = con.execute("SELECT * FROM store.load_log ORDER BY source").df() \
+                if "load_log" in store_tables(con) else None
+            load_id = read_load_id(con)
         finally:
             con.close()
-    return publish(table.frame, suppress=suppress, threshold=limit, categories=table.categories, notes=table.notes())
+    publication = publish(table.frame, suppress=suppress, threshold=limit, categories=table.categories,
+                          notes=table.notes())
+    return publication, load_log, load_id
 
 
 def write_indicator_export(db_path: str | Path, periods: Sequence[str], fmt: str = "csv",
                            output: str | Path | None = None, suppress: bool = True,
                            ids: Sequence[str] | None = None) -> Publication:
-    """Write the publication as CSV or JSON to `output` (stdout when None); notes go to stderr."""
-    publication = indicator_publication(db_path, periods, suppress=suppress, ids=ids)
+    """Write the publication as CSV, JSON or an accessible spreadsheet (`xlsx`, see `workbook`) to `output`
+    (stdout when None, except a spreadsheet); notes go to stderr."""
+    if fmt == "xlsx" and output is None:
+        raise ParameterError("a spreadsheet cannot go to the screen: give --output FILE.xlsx")
+    publication, load_log, load_id = _publish_with_sources(db_path, periods, suppress=suppress, ids=ids,
+                                                           threshold=None)
     if fmt == "xlsx":
         from .workbook import write_workbook
 
-        if output is None:
-            raise ParameterError("a spreadsheet cannot go to the screen: give --output FILE.xlsx")
-        write_workbook(publication, Path(output), title_period=", ".join(periods))
+        codes = ", ".join(str(p) for p in parse_periods(periods))
+        write_workbook(publication, Path(output), title_period=codes, load_log=load_log, load_id=load_id,
+                       contents=f"Every figure computed for {codes}, with every breakdown.")
     elif output is None:
         write_publication(publication, sys.stdout, fmt)
     else:

@@ -95,7 +95,8 @@ def _swap_in(staging: Path, period_dir: Path, names: Iterable[str]) -> None:
             os.replace(source, target)
 
 
-def _context(period: Period, report, partnership: str, build_time: datetime, failed: int) -> dict[str, Any]:
+def _context(period: Period, report, partnership: str, build_time: datetime, failed: int,
+             download: str = "") -> dict[str, Any]:
     from .. import __version__
 
     return {
@@ -103,7 +104,7 @@ def _context(period: Period, report, partnership: str, build_time: datetime, fai
         "period_dates": f"{day(period.first_day)} to {day(period.last_day)}", "build_date": day(build_time),
         "restricted": report.restricted, "handling_marking": HANDLING_MARKING, "version": __version__,
         "handling_note": HANDLING_NOTE + ("" if report.restricted else " Small numbers are shown as [c]."),
-        "load_id": report.load_id or "unknown", "failed_count": failed, "download": "",
+        "load_id": report.load_id or "unknown", "failed_count": failed, "download": download,
     }
 
 
@@ -142,6 +143,7 @@ class _Build:
         from ..publication.snapshot import read_snapshot
         from ..report.period_report import build_report
         from .assemble import combined_notebook
+        from .downloads import fit_page, pack_downloads
         from .finish import check_offline, finish_html
 
         report = build_report(read_snapshot(self.db, period), self.config, self.suppress)
@@ -156,10 +158,14 @@ class _Build:
         complete = failed == 0
         title = f"Think Tank pack {period.label} — {self.partnership}"
         combined = combined_notebook(period, result.notebooks, title, result.warnings)
+        downloads = pack_downloads(report, self.out, period, failed=not complete, partnership=self.partnership,
+                                   built=self.build_time)
         page = finish_html(self.exporter.export(combined, _context(period, report, self.partnership,
-                                                                   self.build_time, failed)))
+                                                                   self.build_time, failed, downloads.links())))
+        page, embedded = fit_page(page, downloads, HTML_SIZE_GOAL_BYTES)
         check_offline(page)
         html_name = pack_path(self.out, period, failed=not complete).name
+        xlsx_bytes = write_atomically(staging / downloads.xlsx_name, downloads.xlsx_bytes)
         result.html_bytes = write_atomically(staging / html_name, page)
         if result.html_bytes > HTML_SIZE_GOAL_BYTES:
             result.warnings.append(f"the pack is {result.html_bytes / 1e6:.1f} MB, above the "
@@ -170,26 +176,30 @@ class _Build:
             from .pdf import write_pdf
 
             pdf_bytes = write_pdf(staging / html_name, staging / pdf_name, self.chromium)
-        manifest = json.dumps(self._manifest(period, report, result, complete, html_name,
+        files = {"xlsx": {"path": downloads.xlsx_name, "bytes": xlsx_bytes, "embedded": embedded},
+                 "csv": {"name": downloads.csv_name, "bytes": len(downloads.csv_text.encode("utf-8")),
+                         "embedded": True}}
+        manifest = json.dumps(self._manifest(period, report, result, complete, html_name, files,
                                              pdf_name if pdf_bytes else None, pdf_bytes), indent=2, default=str)
         printed = [pdf_name] if pdf_bytes else []
         if complete:
             write_atomically(staging / "manifest.json", manifest + "\n")
-            _swap_in(staging, period_dir, ["notebooks", "manifest.json", html_name, *printed])
-            pack_path(self.out, period, failed=True).unlink(missing_ok=True)
-            pack_path(self.out, period, failed=True, suffix=".pdf").unlink(missing_ok=True)
+            _swap_in(staging, period_dir, ["notebooks", "manifest.json", downloads.xlsx_name, *printed, html_name])
+            for suffix in (".html", ".xlsx", ".pdf"):
+                pack_path(self.out, period, failed=True, suffix=suffix).unlink(missing_ok=True)
             shutil.rmtree(period_dir / "failed", ignore_errors=True)
         else:  # the complete pack stays; the failed one goes beside it, with its notebooks for diagnosis
             (staging / "failed").mkdir()
             os.replace(staging / "notebooks", staging / "failed" / "notebooks")
             write_atomically(staging / "failed" / "manifest.json", manifest + "\n")
-            _swap_in(staging, period_dir, ["failed", html_name, *printed])
+            _swap_in(staging, period_dir, ["failed", downloads.xlsx_name, *printed, html_name])
         if not pdf_bytes:  # a PDF left from an earlier build would not match this page
             (period_dir / pdf_name).unlink(missing_ok=True)
         result.html_path = period_dir / html_name
-        result.other_files += [period_dir / name for name in printed]
+        result.other_files += [period_dir / name for name in (downloads.xlsx_name, *printed)]
 
-    def _manifest(self, period, report, result, complete, html_name, pdf_name=None, pdf_bytes=None) -> dict:
+    def _manifest(self, period, report, result, complete, html_name, downloads, pdf_name=None,
+                  pdf_bytes=None) -> dict:
         publication = report.publication
         folder = "notebooks" if complete else "failed/notebooks"
         return {
@@ -199,6 +209,7 @@ class _Build:
             "parameters": {"period": str(period), "db_path": str(self.db), "suppress": self.suppress,
                            "commentary_dir": str(self.commentary), **self.extra},
             "html": {"path": html_name, "bytes": result.html_bytes, "goal_bytes": HTML_SIZE_GOAL_BYTES},
+            "downloads": downloads,
             "pdf": {"path": pdf_name, "bytes": pdf_bytes} if pdf_name else None,
             "publication": {"rows": len(publication.shown), "hidden": publication.hidden_count,
                             "hidden_by_primary_rule": publication.primary_hidden,
