@@ -74,7 +74,7 @@ register_theme(
                   numerator_words=INVITED_WORDS + ", attended or sent a report",
                   numerator=Ref.of(INVITATIONS, attendance=("attended", "report_only")),
                   denominator_words=INVITED_WORDS, denominator=ALL_INVITATIONS, breakdowns=(("agency",),),
-                  value_label="% contributed"),
+                  value_label="% contributed", chart_with="meeting_attendance_rate"),
         Indicator(id="strategy_core_attendance_share",
                   title="Strategy meetings attended by social care, police and health, % of strategy meetings",
                   short_title="Strategy meetings with all three", theme="meetings", unit="%", polarity="higher",

@@ -195,6 +195,13 @@ class Indicator:
     default) means the same cell as the numerator ("completions by route / places
     by route"); `()` means the whole figure ("injuries at each level / all
     injuries"); `("section",)` a share within each section.
+
+    Presentation, declared here too: `chart` (how a breakdown is drawn);
+    `chart_with`, the id of an earlier indicator of the theme with the same unit
+    whose breakdown chart this one's joins, side by side ("places booked and
+    completed by route"); `monthly_chart` False when its monthly chart would
+    repeat a neighbour's (knowledge before and after, beside the gain): its
+    SPC reading and sparkline stay in the summary.
     """
 
     id: str
@@ -214,6 +221,8 @@ class Indicator:
     short_title: str = ""
     value_label: str = ""
     chart: Literal["bars", "ranked_bars", "stacked"] = "bars"
+    chart_with: str = ""
+    monthly_chart: bool = True
     spc: bool = True
     tags: tuple[str, ...] = field(default=(), compare=False)
 

@@ -49,12 +49,14 @@ BY_ROUTE = (("route",),)
 MEAN_CAVEAT = "Ratings are given by those who completed and chose to rate; a mean of 1 to 5 ratings is hidden."
 
 
-def _mean(id_: str, title: str, short: str, polarity: str, total: Measure, count: Measure, what: str) -> Indicator:
+def _mean(id_: str, title: str, short: str, polarity: str, total: Measure, count: Measure, what: str,
+          **presentation) -> Indicator:
     return Indicator(
         id=id_, title=title, short_title=short, theme="training", unit="mean", polarity=polarity,
         definition=f"The mean {what} given by those who completed training in the period, in all and by route.",
         numerator_words=total.description, numerator=Ref.of(total), denominator_words=count.description,
         denominator=Ref.of(count), breakdowns=BY_ROUTE, caveats=MEAN_CAVEAT, value_label="mean rating",
+        **presentation,
     )
 
 
@@ -75,7 +77,8 @@ register_theme(
                   definition="The number of places completed (attended, or e-learning finished) in the period, "
                              "in all, by route and by the learner's type of organisation.",
                   numerator_words=RECORDS_WORDS + ", completed", numerator=COMPLETIONS,
-                  breakdowns=(("route",), ("organisation_type",)), chart="ranked_bars", value_label="completions"),
+                  breakdowns=(("route",), ("organisation_type",)), chart="ranked_bars", value_label="completions",
+                  chart_with="training_places"),
         Indicator(id="training_completion_rate", title="Places completed, % of places booked",
                   short_title="Completion rate", theme="training", unit="%", polarity="higher",
                   definition="Of the places booked in the period, the share completed, in all and by route.",
@@ -90,9 +93,11 @@ register_theme(
         _mean("training_content_rating", "Rating of the training's content (1 to 5)", "Content rating", "higher",
               CONTENT_SUM, CONTENT_N, "content rating (1 to 5, 5 best)"),
         _mean("training_knowledge_before", "Knowledge before the training (1 to 10)", "Knowledge before", "none",
-              BEFORE_SUM, BEFORE_N, "self-rated knowledge before the training (1 limited, 10 in depth)"),
+              BEFORE_SUM, BEFORE_N, "self-rated knowledge before the training (1 limited, 10 in depth)",
+              monthly_chart=False),
         _mean("training_knowledge_after", "Knowledge after the training (1 to 10)", "Knowledge after", "higher",
-              AFTER_SUM, AFTER_N, "self-rated knowledge on completion (1 limited, 10 in depth)"),
+              AFTER_SUM, AFTER_N, "self-rated knowledge on completion (1 limited, 10 in depth)",
+              monthly_chart=False, chart_with="training_knowledge_before"),
         _mean("training_knowledge_gain", "Gain in knowledge (after minus before)", "Knowledge gain", "higher",
               GAIN_SUM, GAIN_N, "gain in self-rated knowledge (after minus before, over learners who gave both)"),
     ),

@@ -67,7 +67,8 @@ def hidden_summary(report: PeriodReport) -> str:
 
 def numbers(report: PeriodReport) -> HTML:
     """The printed appendix of every chart's numbers, theme by theme (hidden on screen, where each table sits
-    under its chart). No ids: the tables on screen own them."""
+    under its chart). Each table is written once, under its chart: here a placeholder names it and the page's
+    script copies it in when the page opens (printing needs the script anyway, for the charts)."""
     parts = ['<div class="dscp-print-only dscp-print-numbers">',
              "<h2>Appendix: the numbers behind the charts</h2>",
              '<p class="dscp-intro">Every chart\'s figures, month by month or category by category.</p>']
@@ -77,9 +78,8 @@ def numbers(report: PeriodReport) -> HTML:
         if not charts:
             continue
         parts.append(f"<h3>{esc(theme.title)}</h3>")
-        for spec in charts:
-            parts.append(table_html(spec.numbers, spec.title, row_header=spec.numbers.columns[0],
-                                    css_class="dscp-table dscp-numbers-table"))
+        parts += [f'<div class="dscp-print-table" data-numbers="numbers-{esc(spec.chart_id)}"></div>'
+                  for spec in charts]
     parts.append("</div>")
     return HTML("\n".join(parts))
 

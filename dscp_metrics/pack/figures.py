@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..disclosure.decide import SUPPRESSED
 from ..indicators import Indicator
-from ..present.charts import bar_figure, spc_figure, stacked_figure
+from ..present.charts import bar_figure, grouped_figure, spc_figure, stacked_figure
 from ..present.format import format_interval, format_value, month
 from ..present.html import RAG_SYMBOL
 from ..report.period_report import PeriodReport
@@ -122,12 +122,27 @@ def numbers_table(report: PeriodReport, indicator: Indicator, rows: pd.DataFrame
     return pd.DataFrame(table)
 
 
-def breakdown_specs(report: PeriodReport, indicator: Indicator) -> list[ChartSpec]:
-    specs = []
+def _breakdown_rows(report: PeriodReport, indicator: Indicator, keys: tuple[str, ...]) -> pd.DataFrame:
     cells = report.cells(indicator.id)
+    return cells[[tuple(k for k, _ in c) == keys for c in cells["cell"]]]
+
+
+def _hidden_caption(values) -> str:
+    if any(v is None for v in values):
+        return f"Categories shown as {SUPPRESSED} are hidden to protect the people concerned."
+    return ""
+
+
+def _chart_id(*parts: str) -> str:
+    return "-".join(parts).replace("_", "-")
+
+
+def breakdown_specs(report: PeriodReport, indicator: Indicator, skip: tuple = ()) -> list[ChartSpec]:
+    """A bar chart of each of the indicator's breakdowns (but those in `skip`, drawn with a partner)."""
+    specs = []
     for keys in indicator.breakdowns:
-        rows = cells[[tuple(k for k, _ in c) == keys for c in cells["cell"]]]
-        if rows.empty:
+        rows = _breakdown_rows(report, indicator, keys)
+        if rows.empty or keys in skip:
             continue
         dims = [indicator.dimension(k) for k in keys]
         by = " and ".join(d.title for d in dims)
@@ -148,26 +163,74 @@ def breakdown_specs(report: PeriodReport, indicator: Indicator) -> list[ChartSpe
             alt.append(f"In all: {format_value(whole['value'], indicator.unit, whole['hidden'])}.")
         alt.append("; ".join(f"{_cell_label(indicator, c)}: {format_value(v, indicator.unit, v is None)}"
                              for c, v in zip(rows["cell"], values)) + ".")
-        caption = ""
-        if any(v is None for v in values):
-            caption = f"Categories shown as {SUPPRESSED} are hidden to protect the people concerned."
-            alt.append(caption)
-        specs.append(ChartSpec(f"bar-{indicator.id}-{'-'.join(keys)}".replace("_", "-"), title, figure,
-                               " ".join(alt), numbers_table(report, indicator, rows),
+        caption = _hidden_caption(values)
+        alt.append(caption)
+        specs.append(ChartSpec(_chart_id("bar", indicator.id, *keys), title, figure,
+                               " ".join(a for a in alt if a), numbers_table(report, indicator, rows),
                                f"{indicator.label} by {by}", caption=caption))
     return specs
 
 
-def theme_charts(report: PeriodReport, theme: str) -> list[ChartSpec]:
-    """Every chart of a theme, in order (SPC charts first, then the breakdowns)."""
+def shared_breakdowns(first: Indicator, second: Indicator) -> list[tuple[str, ...]]:
+    """The one-key breakdowns two indicators both have (what they are charted by together)."""
+    return [keys for keys in first.breakdowns if len(keys) == 1 and keys in second.breakdowns]
+
+
+def grouped_specs(report: PeriodReport, first: Indicator, second: Indicator) -> list[ChartSpec]:
+    """Two indicators of one unit, side by side for each breakdown they share (`Indicator.chart_with`)."""
     specs = []
-    for indicator in report.indicators(theme):
+    unit, both = first.unit, (first, second)
+    for keys in shared_breakdowns(first, second):
+        rows = [_breakdown_rows(report, i, keys) for i in both]
+        if any(r.empty for r in rows):
+            continue
+        by = first.dimension(keys[0]).title
+        title = f"{first.label} and {second.label.lower()} by {by}, {report.label}"
+        labels = [_cell_label(first, c) for c in rows[0]["cell"]]
+        series = []
+        for indicator, frame in zip(both, rows):
+            value_of = {c: None if h else v for c, v, h in zip(frame["cell"], frame["value"], frame["hidden"])}
+            series.append((indicator.label, [value_of.get(c) for c in rows[0]["cell"]]))
+        figure = grouped_figure(labels, series, unit, axis_title(first))
+        alt = [f"Bar chart: {title}."] + [
+            f"{name}: " + "; ".join(f"{label} {format_value(v, unit, v is None)}" for label, v in zip(labels, values))
+            + "." for name, values in series]
+        caption = _hidden_caption([v for _, values in series for v in values])
+        alt.append(caption)
+        table = {"Category": labels}
+        for indicator, frame in zip(both, rows):
+            table[indicator.label] = [format_value(v, unit, h) for v, h in zip(frame["value"], frame["hidden"])]
+            table[f"{indicator.label}: 95% interval"] = [
+                format_interval(lo, hi, unit, h) for lo, hi, h in zip(frame["lower_ci"], frame["upper_ci"],
+                                                                      frame["hidden"])]
+        specs.append(ChartSpec(_chart_id("bars", first.id, second.id, *keys), title, figure,
+                               " ".join(a for a in alt if a), pd.DataFrame(table),
+                               f"{first.label} and {second.label.lower()} by {by}", caption=caption))
+    return specs
+
+
+def theme_charts(report: PeriodReport, theme: str) -> list[ChartSpec]:
+    """Every chart of a theme, in order: the monthly SPC charts, then the breakdowns (an indicator declared
+    `chart_with` another is drawn beside it, in its chart, for the breakdowns they share)."""
+    indicators = report.indicators(theme)
+    specs = []
+    for indicator in indicators:
         series = report.series(indicator.id)
-        if series is not None and len(series.values) >= 2:
+        if indicator.monthly_chart and series is not None and len(series.values) >= 2:
             specs.append(spc_spec(report, indicator, series))
-    for indicator in report.indicators(theme):
-        if report.available(indicator) and indicator.breakdowns:
-            specs.extend(breakdown_specs(report, indicator))
+    partner_of = {i.chart_with: i for i in indicators if i.chart_with}
+    for indicator in indicators:
+        if not (report.available(indicator) and indicator.breakdowns):
+            continue
+        skip: tuple = ()
+        partner = partner_of.get(indicator.id)
+        if partner is not None and report.available(partner):
+            specs.extend(grouped_specs(report, indicator, partner))
+            skip = tuple(shared_breakdowns(indicator, partner))
+        host = next((i for i in indicators if i.id == indicator.chart_with), None)
+        if host is not None and report.available(host):
+            skip = tuple(shared_breakdowns(host, indicator))
+        specs.extend(breakdown_specs(report, indicator, skip))
     return specs
 
 

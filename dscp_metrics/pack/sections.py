@@ -11,7 +11,7 @@ from IPython.display import HTML
 
 from ..errors import SnapshotError
 from ..indicators import THEMES
-from ..present.charts import chart_div
+from ..present.charts import SPC_HEIGHT, chart_div
 from ..present.commentary import read_commentary, render_markdown
 from ..present.format import day
 from ..present.html import change_html, details, esc, note_html, rag_badge, table_html
@@ -22,6 +22,8 @@ from ..report.quality import level3_review
 from ..report.summary import summary_rows
 from . import front, provider
 from .figures import ChartSpec, theme_charts
+
+TALL_CHART_PX = 2 * SPC_HEIGHT  # a chart this tall spans three rows of the grid, beside three short ones
 
 
 def report_for(db_path: str, period: str, suppress: bool = True, load_id: str = "") -> PeriodReport:
@@ -85,7 +87,8 @@ def chart_html(spec: ChartSpec) -> str:
         return (f'<div class="dscp-uncharted" id="figure-{spec.chart_id}">{note_html(spec.note)}'
                 f"{numbers_html(spec)}</div>")
     caption = f"<figcaption>{esc(spec.caption)}</figcaption>" if spec.caption else ""
-    return (f'<figure class="dscp-chart" id="figure-{spec.chart_id}" aria-labelledby="title-{spec.chart_id}">'
+    tall = " dscp-chart-tall" if spec.figure["layout"].get("height", 0) > TALL_CHART_PX else ""
+    return (f'<figure class="dscp-chart{tall}" id="figure-{spec.chart_id}" aria-labelledby="title-{spec.chart_id}">'
             f'<h3 class="dscp-chart-title" id="title-{spec.chart_id}">{esc(spec.title)}</h3>'
             f'<div class="dscp-plot" role="img" aria-label="{esc(spec.alt)}">'
             f"{chart_div(spec.figure, spec.chart_id)}</div>{caption}{numbers_html(spec)}</figure>")

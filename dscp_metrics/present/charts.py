@@ -6,6 +6,8 @@
   away), limits never below 0 (or above 100%), the target;
 - `bar_figure`: horizontal bars of a breakdown; a hidden category has no bar,
   `[c]` beside its name and at its place; optionally ranked largest first;
+- `grouped_figure`: two figures of the same unit per category, side by side
+  (places booked and completed by route), told apart by colour *and* pattern;
 - `stacked_figure`: shares of Red, Amber and Green per section, labelled and patterned.
 
 Titles live in the page (HTML headings wrap on a phone), legends sit above the
@@ -18,21 +20,25 @@ Printed, the pack shows a copy of each chart redrawn at the printed width
 from __future__ import annotations
 
 import html
+import math
 
 from ..disclosure.decide import SUPPRESSED
 from ..report.series import SpcSeries
-from .format import format_value
+from .format import NO_FIGURE, format_value
 from .palette import (
-    BAR, DATA_LINE, FONT_FAMILY, GRID, LIMIT_LINE, MEAN_LINE, MUTED, POINT_STYLE, RAG_FILL, RAG_TEXT_ON_FILL,
-    TARGET_LINE, TEXT,
+    BAR, BAR_SECOND, DATA_LINE, FONT_FAMILY, GRID, LIMIT_LINE, MEAN_LINE, MUTED, POINT_STYLE, RAG_FILL,
+    RAG_TEXT_ON_FILL, TARGET_LINE, TEXT, WHITE,
 )
 
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False, "scrollZoom": False}
 SPC_HEIGHT = 300
-BAR_ROW_HEIGHT = 28
+BAR_ROW_HEIGHT = 24
 BAR_BASE_HEIGHT = 90
+GROUPED_ROW_HEIGHT = 18  # per bar of a group
 WRAP_AT = 32
 RAG_PATTERN = {"Red": "x", "Amber": "/", "Green": ""}
+GROUP_COLOURS = (BAR, BAR_SECOND)
+GROUP_PATTERNS = ("", "/")
 
 
 def _layout(height: int, y_title: str = "", x_title: str = "") -> dict:
@@ -153,12 +159,47 @@ def bar_figure(labels: list[str], values: list[float | None], unit: str, axis_ti
         traces.append({"type": "scatter", "mode": "text", "x": [0] * len(hidden), "y": hidden,
                        "text": [SUPPRESSED] * len(hidden), "textposition": "middle right", "hoverinfo": "skip",
                        "name": f"{SUPPRESSED} hidden (small number)", "textfont": {"color": MUTED}})
+    empty = [n for n, v in zip(names, shown) if v is not None and math.isnan(v)]
+    if empty:  # nothing to divide by (no place booked, no rating): said, not an empty gap
+        traces.append({"type": "scatter", "mode": "text", "x": [0] * len(empty), "y": empty,
+                       "text": [f"{NO_FIGURE} no figure"] * len(empty), "textposition": "middle right",
+                       "hoverinfo": "skip", "name": "no figure", "textfont": {"color": MUTED}})
+    shown = [None if v is not None and math.isnan(v) else v for v in shown]
     top = max([v for v in shown if v is not None] or [1])
     layout = _layout(BAR_BASE_HEIGHT + BAR_ROW_HEIGHT * max(len(items), 1), "", axis_title)
     layout["showlegend"] = False
     layout["margin"].update({"t": 8, "r": 48})  # room for the figure printed beyond the longest bar
     layout["xaxis"].update({"range": [0, 100 if unit == "%" else (top * 1.2 or 1)], "showgrid": True,
                             "gridcolor": GRID, "ticksuffix": "%" if unit == "%" else ""})
+    layout["yaxis"].update({"autorange": "reversed", "categoryorder": "array", "categoryarray": names,
+                            "rangemode": "normal", "title": {"text": ""}})
+    return {"data": traces, "layout": layout}
+
+
+def grouped_figure(labels: list[str], series: list[tuple[str, list[float | None]]], unit: str,
+                   axis_title: str) -> dict:
+    """Horizontal bars of two (or more) figures per category, side by side: one colour and pattern per figure,
+    named in the legend; a hidden figure has no bar and `[c]` at its place."""
+    names = [_wrap(label) for label in labels]
+    traces, top = [], 1.0
+    for n, (name, values) in enumerate(series):
+        shown = [None if v is None else round(v, 6) for v in values]
+        top = max([top] + [v for v in shown if v is not None])
+        traces.append({
+            "type": "bar", "orientation": "h", "x": shown, "y": names, "name": html.escape(name),
+            "text": [SUPPRESSED if v is None else format_value(v, unit) for v in values], "textposition": "outside",
+            "cliponaxis": False, "hovertemplate": "%{y}: " + html.escape(name) + " %{text}<extra></extra>",
+            "textfont": {"color": TEXT},
+            "marker": {"color": GROUP_COLOURS[n % len(GROUP_COLOURS)], "line": {"color": TEXT, "width": 1},
+                       "pattern": {"shape": GROUP_PATTERNS[n % len(GROUP_PATTERNS)], "fillmode": "overlay",
+                                   "fgcolor": WHITE, "fgopacity": 0.5, "size": 7}},
+        })
+    layout = _layout(BAR_BASE_HEIGHT + 24 + GROUPED_ROW_HEIGHT * len(series) * max(len(names), 1), "", axis_title)
+    layout.update({"barmode": "group", "bargap": 0.25, "bargroupgap": 0.05})
+    layout["margin"].update({"t": 8, "r": 48})
+    layout["legend"]["traceorder"] = "normal"
+    layout["xaxis"].update({"range": [0, 100 if unit == "%" else top * 1.2], "showgrid": True, "gridcolor": GRID,
+                            "ticksuffix": "%" if unit == "%" else ""})
     layout["yaxis"].update({"autorange": "reversed", "categoryorder": "array", "categoryarray": names,
                             "rangemode": "normal", "title": {"text": ""}})
     return {"data": traces, "layout": layout}

@@ -24,6 +24,7 @@ MEAN_LINE = TEXT
 LIMIT_LINE = MUTED
 TARGET_LINE = "#b3261e"
 BAR = IMPROVEMENT
+BAR_SECOND = "#5b6b7a"  # the second figure of a grouped bar chart (patterned too)
 RESTRICTED = "#a4000f"
 
 RAG_FILL = {"red": "#b3261e", "amber": "#f2b531", "green": "#1e7b34", "not_rated": WHITE}
@@ -47,7 +48,7 @@ FONT_FAMILY = 'Arial, "Helvetica Neue", Helvetica, "Liberation Sans", "DejaVu Sa
 
 TEXT_COLOURS = [TEXT, MUTED, LINK, COMMON_CAUSE, IMPROVEMENT, CONCERN, NEUTRAL, TARGET_LINE, RESTRICTED,
                 *RAG_TEXT.values()]
-GRAPHIC_COLOURS = [DATA_LINE, MEAN_LINE, LIMIT_LINE, BAR, RAG_FILL["red"], RAG_FILL["green"]]
+GRAPHIC_COLOURS = [DATA_LINE, MEAN_LINE, LIMIT_LINE, BAR, BAR_SECOND, RAG_FILL["red"], RAG_FILL["green"]]
 
 
 def _luminance(colour: str) -> float:

@@ -67,6 +67,19 @@
       if (d) { d.setAttribute("open", ""); }
     }
   }
+  /* The printed appendix of numbers: each table is in the page once, under its chart; copy it into its place. */
+  function fillPrintTables() {
+    document.querySelectorAll(".dscp-print-table[data-numbers]").forEach(function (slot) {
+      var source = document.getElementById(slot.getAttribute("data-numbers"));
+      var table = source && source.querySelector("table");
+      if (table && !slot.firstChild) {
+        var copy = table.cloneNode(true);
+        copy.querySelectorAll("[id]").forEach(function (e) { e.removeAttribute("id"); });
+        slot.appendChild(copy);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", fillPrintTables);
   window.addEventListener("hashchange", openTarget);
   document.addEventListener("DOMContentLoaded", openTarget);
   window.addEventListener("load", printCopies);
