@@ -2,7 +2,7 @@
 
 One job per module: `model.py` (column and extract types), `extracts/` (the
 declarations), `contract.py` (the one place to import them from), `read.py`
-(a file to records with line numbers), `checks.py` (per-cell checks in SQL),
+(a file to records with line numbers), `scan.py` (its byte scans), `checks.py` (per-cell checks in SQL),
 `rules.py` (rules across columns and rows), `validate.py` (one file's
 accepted rows and rejects), `store_write.py` (the swap), `tables.py` (the
 store's own tables), `report.py` (what a load did), `folder.py`

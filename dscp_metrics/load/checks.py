@@ -271,8 +271,8 @@ def run_cell_checks(con, extract: Extract, load_date: date, earliest: date, raw:
         checked = f"CASE WHEN t_{c} IS NULL THEN {missing} WHEN a_{c} THEN {_control(f't_{c}', col)} END AS e_{c}"
         per_text.append((col, ([trimmed], [f"t_{c} AS v_{c}", checked])))
     lists = [c.name for c in extract.columns if c.type is ColumnType.CODE_LIST]
-    final = ["_line", "dropped"] + [f"v_{c.name}" for c in extract.columns] + rule_stage(extract)
-    final += [f"u_{c}" for c in lists]
+    final = ["_line", "dropped", *[f"v_{c.name}" for c in extract.columns], *rule_stage(extract),
+             *[f"u_{c}" for c in lists]]
     final += [f"r_{c.name}" for c in extract.columns]
     if per_text:
         query = _stages_sql(first, per_text, final)

@@ -12,8 +12,8 @@ Two readers split a file into records and give the same result:
 - the fast one for files whose quoting is regular (every `"` opens a value
   at its start, closes it at its end, or is doubled inside it): then a line
   break is inside a value exactly when an odd number of quotes precede it,
-  so numpy finds where every record starts, and on which physical line,
-  without parsing; Arrow's C++ parser splits the fields. Arrow keeps the
+  so numpy (`scan.py`) finds where every record starts, and on which
+  physical line, without parsing; Arrow's C++ parser splits the fields. Arrow keeps the
   records in file order and skips only the empty ones and those with the
   wrong number of fields, so the n-th record it returns is the n-th record
   numpy found once those are left out;
@@ -38,14 +38,12 @@ import pyarrow.csv as pacsv
 
 from ..errors import ExtractError
 from .model import Extract
+from .scan import CR, LF, QUOTE, SPACE, TAB, byte_positions, field_counts, regular_quoting
 
 # "Text values are trimmed": spaces, tabs, line breaks and Excel's no-break space.
 TRIM_CHARS = " \t\r\n\u00a0"
 BLANK_CHARS = " \t"
-_QUOTE, _COMMA, _LF, _CR, _SPACE, _TAB = 34, 44, 10, 13, 32, 9
 _UTF8_STEP = 1 << 24  # bytes decoded at a time when checking a file is UTF-8
-_COUNT_STEP = 1 << 23  # bytes scanned at a time when counting fields
-_SCAN_STEP = 1 << 25  # bytes scanned at a time when finding quotes and line ends
 
 
 @dataclass
@@ -81,14 +79,6 @@ class Parsed:
 
 def clean_header(name: str) -> str:
     return name.strip(TRIM_CHARS).lower()
-
-
-def _positions(arr: np.ndarray, byte: int) -> np.ndarray:
-    """Where `byte` occurs in `arr`, found a slice at a time (no byte-sized mask of the whole file)."""
-    dtype = np.uint32 if len(arr) < 2**32 else np.int64
-    parts = [np.flatnonzero(arr[offset:offset + _SCAN_STEP] == byte).astype(dtype) + dtype(offset)
-             for offset in range(0, len(arr), _SCAN_STEP)]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
 def _check_utf8(path: Path, data: bytes) -> None:
@@ -176,34 +166,6 @@ def records_with_csv_module(path: Path, text: str, extract: Extract) -> Records:
     return Records(header, fields, starts[good], starts[bad], lengths[bad], len(rows))
 
 
-def _field_counts(arr: np.ndarray, starts: np.ndarray, ends: np.ndarray, quoted: bool) -> np.ndarray:
-    """How many fields each record `arr[starts[i]:ends[i] + 1]` has (commas outside quotes + 1), a slice at a time."""
-    starts, ends = starts.astype(np.int64), ends.astype(np.int64)
-    counts = np.empty(len(starts), dtype=np.int64)
-    i = 0
-    while i < len(starts):
-        j = max(int(np.searchsorted(starts, starts[i] + _COUNT_STEP, side="left")), i + 1)
-        low, high = int(starts[i]), int(ends[j - 1]) + 1
-        part = arr[low:high]
-        comma = part == _COMMA
-        if quoted:  # a comma after an odd number of quotes is inside a value (each record starts outside quotes)
-            comma &= (np.cumsum(part == _QUOTE, dtype=np.int32) & 1) == 0
-        counts[i:j] = np.add.reduceat(comma.view(np.uint8), starts[i:j] - low, dtype=np.int64) + 1
-        i = j
-    return counts
-
-
-def _regular_quoting(arr: np.ndarray, quotes: np.ndarray) -> bool:
-    if len(quotes) % 2:
-        return False
-    quotes = quotes.astype(np.int64)
-    before = np.where(quotes > 0, arr[np.maximum(quotes - 1, 0)], _LF)
-    after = arr[np.minimum(quotes + 1, len(arr) - 1)]  # the body ends with a line break
-    opening = np.arange(len(quotes)) % 2 == 0
-    return bool(np.isin(before[opening], (_COMMA, _LF, _CR, _QUOTE)).all()
-                and np.isin(after[~opening], (_COMMA, _LF, _CR, _QUOTE)).all())
-
-
 def records_fast(path: Path, body: bytes, extract: Extract) -> Records | None:
     """numpy finds the records and their lines, Arrow splits the fields; None when quoting is irregular."""
     if not body.strip(b" \t\r\n"):
@@ -211,13 +173,13 @@ def records_fast(path: Path, body: bytes, extract: Extract) -> Records | None:
     if body[-1:] not in (b"\n", b"\r"):
         body += b"\n"
     arr = np.frombuffer(body, dtype=np.uint8)
-    quotes = _positions(arr, _QUOTE)
-    if len(quotes) and not _regular_quoting(arr, quotes):
+    quotes = byte_positions(arr, QUOTE)
+    if len(quotes) and not regular_quoting(arr, quotes):
         return None
-    line_ends = _positions(arr, _LF)
+    line_ends = byte_positions(arr, LF)
     if b"\r" in body:  # a CR not followed by LF ends a line too (old Mac files)
-        crs = _positions(arr, _CR)
-        lone = crs[arr[np.minimum(crs.astype(np.int64) + 1, len(arr) - 1)] != _LF]
+        crs = byte_positions(arr, CR)
+        lone = crs[arr[np.minimum(crs.astype(np.int64) + 1, len(arr) - 1)] != LF]
         line_ends = np.union1d(line_ends, lone).astype(line_ends.dtype)
     record_ends = line_ends[np.searchsorted(quotes, line_ends) % 2 == 0] if len(quotes) else line_ends
     quoted = bool(len(quotes))
@@ -226,7 +188,7 @@ def records_fast(path: Path, body: bytes, extract: Extract) -> Records | None:
 
     # A blank record starts with a space, a tab or a line break: only those few are looked at closely.
     blank = np.zeros(len(starts), dtype=bool)
-    for i in np.flatnonzero(np.isin(arr[starts], (_SPACE, _TAB, _CR, _LF))):
+    for i in np.flatnonzero(np.isin(arr[starts], (SPACE, TAB, CR, LF))):
         blank[i] = not body[starts[i]:record_ends[i] + 1].strip(b" \t\r\n")
     kept = np.flatnonzero(~blank)
     if not len(kept):
@@ -247,7 +209,7 @@ def records_fast(path: Path, body: bytes, extract: Extract) -> Records | None:
     # and reports those of spaces as having one field (a usable header has at least two).
     first = int(row_starts[0])
     after = starts[h + 1:]
-    spaced_blanks = int(np.count_nonzero(blank[h + 1:] & (arr[after] != _LF) & (arr[after] != _CR)))
+    spaced_blanks = int(np.count_nonzero(blank[h + 1:] & (arr[after] != LF) & (arr[after] != CR)))
     multi_line = len(record_ends) < len(line_ends)
     longest = int((row_ends - row_starts).max())
     n_rows = len(rows)
@@ -283,7 +245,7 @@ def records_fast(path: Path, body: bytes, extract: Extract) -> Records | None:
     if len(invalid) == spaced_blanks and table.num_rows == n_rows:
         lines, bad_lines, bad_counts = start_lines, np.zeros(0, np.int64), np.zeros(0, np.int64)
     else:  # some records have the wrong number of fields: count every record's fields to know which
-        counts = _field_counts(arr, row_starts, row_ends, quoted)
+        counts = field_counts(arr, row_starts, row_ends, quoted)
         good = counts == len(header)
         lines, bad_lines, bad_counts = start_lines[good], start_lines[~good], counts[~good]
         if table.num_rows != len(lines) or len(invalid) != spaced_blanks + len(bad_lines):

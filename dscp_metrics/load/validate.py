@@ -15,7 +15,8 @@ Each reject keeps the file's line where the record starts, the column, the
 cell as written (untrimmed; control characters other than tab and line
 breaks shown as `<U+0000>`, so that a rejects CSV stays readable) and the
 reason. The checks run where the rows will be stored: `check_file` leaves its
-results as temporary tables in the connection it is given, and the store
+results as temporary views (over the file's columns in Arrow) and small
+tables (the rows with a problem) in the connection it is given, and the store
 writer inserts from them without a round trip through Python.
 """
 
