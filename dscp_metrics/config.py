@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .errors import ConfigError
 
@@ -49,6 +51,8 @@ class Config:
 
     def benchmarks(self) -> pd.DataFrame:
         """The benchmark table (`indicator_id, period, area, value, ...`), empty when there is none."""
+        import pandas as pd  # here, not at the top: `dscp load` and the CLI's start need no pandas
+
         if self.benchmark_file is None or not self.benchmark_file.is_file():
             return pd.DataFrame({c: pd.Series(dtype="object") for c in BENCHMARK_COLUMNS})
         return read_benchmarks(self.benchmark_file, self.benchmark_file.stat().st_mtime_ns).copy()
@@ -60,6 +64,8 @@ BENCHMARK_COLUMNS = ["indicator_id", "period", "area", "value", "source"]
 @lru_cache(maxsize=8)
 def read_benchmarks(path: Path, stamp: int) -> pd.DataFrame:
     """Read the benchmark file (cached per path and modification time)."""
+    import pandas as pd
+
     frame = pd.read_csv(path, dtype={"indicator_id": str, "period": str, "area": str})
     missing = [c for c in BENCHMARK_COLUMNS if c not in frame.columns]
     if missing:
