@@ -182,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder of per-period commentary Markdown files (default data/commentary)")
     p.add_argument("--no-suppress", action="store_true",
                    help="turn small-number suppression off (every section then carries a RESTRICTED banner)")
-    p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: number of cores)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="work side by side: periods, or one period's sections (default: the cores available)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--pdf", action="store_true",
                    help="also print each pack to A4 PDF (think-tank-P.pdf beside it) with Debian's chromium")

@@ -248,9 +248,10 @@ def test_text_that_looks_like_a_formula_or_a_link_stays_text(reports):
     data = workbook_bytes(dataclasses.replace(publication, shown=shown), About(PERIOD))
     wb = open_book(data)
     ws = wb["Domestic abuse"]
-    breakdowns = [r[SHEET_COLUMNS.index("breakdown")] for r in the_table(ws)[2][1:len(tricks) + 1]]
-    assert breakdowns == [neutralise(t) for t in tricks]
-    assert breakdowns[0].startswith("'=") and breakdowns[2] == tricks[2]
+    written = [r[SHEET_COLUMNS.index("breakdown")] for r in the_table(ws)[2][1:]]
+    breakdowns = [b for b in written if b in {neutralise(t) for t in tricks}]
+    assert sorted(breakdowns) == sorted(neutralise(t) for t in tricks)
+    assert neutralise(tricks[0]).startswith("'=") and neutralise(tricks[2]) == tricks[2]
     assert not ws._hyperlinks
     assert not any("<f>" in t for n, t in sheet_xml(data).items() if n.startswith("xl/worksheets/"))
 

@@ -9,10 +9,17 @@ store's own tables), `report.py` (what a load did), `folder.py`
 (`load_folder`).
 """
 
-from .contract import EXTRACTS, get_extract
-from .folder import load_folder
-from .report import FileReport, LoadReport
-from .tables import read_rejects
-from .validate import validate_extract
+from importlib import import_module
+
+_FROM = {"EXTRACTS": "contract", "get_extract": "contract", "load_folder": "folder", "FileReport": "report",
+         "LoadReport": "report", "read_rejects": "tables", "validate_extract": "validate"}
+
+
+def __getattr__(name: str):
+    """Each name from its module on first use: the indicator declarations read the contract's vocabularies
+    (`load.contract`) without importing the loader and its readers."""
+    if name not in _FROM:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_FROM[name]}", __name__), name)
 
 __all__ = ["EXTRACTS", "FileReport", "LoadReport", "get_extract", "load_folder", "read_rejects", "validate_extract"]

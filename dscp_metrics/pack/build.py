@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -37,7 +38,8 @@ from . import provider
 from .index import DEFAULT_PARTNERSHIP, HANDLING_MARKING, HANDLING_NOTE, write_index
 from .paths import pack_path
 from .results import BuildResult, PeriodResult, package_versions
-from .run import check_parameters, discover_notebooks, run_notebook
+from .run import NotebookResult, check_parameters, discover_notebooks, run_notebook
+from .workers import default_jobs, share
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NOTEBOOKS_DIR = REPO_ROOT / "notebooks" / "pack"
@@ -56,8 +58,6 @@ def sha256_of(path: Path) -> str:
 
 
 def _tell(message: str) -> None:
-    import sys
-
     print(f"dscp build: {message}", file=sys.stderr)
 
 
@@ -112,10 +112,12 @@ class _Build:
     """One build: its settings, the exporter it shares between periods, and the manifest's common part."""
 
     def __init__(self, db: Path, out: Path, suppress: bool, notebooks: list[Path], commentary: Path,
-                 extra: dict, config: Config, partnership: str, chromium: str | None = None) -> None:
+                 extra: dict, config: Config, partnership: str, chromium: str | None = None,
+                 notebook_jobs: int = 1) -> None:
         from .assemble import Exporter
 
         self.db, self.out, self.suppress, self.notebooks = db, out, suppress, notebooks
+        self.notebook_jobs = notebook_jobs  # a period's notebooks side by side (when periods are not)
         self.chromium = chromium  # set: print each pack to PDF too (`--pdf`)
         self.commentary, self.extra, self.config, self.partnership = commentary, extra, config, partnership
         self.exporter = Exporter()
@@ -143,7 +145,7 @@ class _Build:
         from ..publication.snapshot import read_snapshot
         from ..report.period_report import build_report
         from .assemble import combined_notebook
-        from .downloads import fit_page, pack_downloads
+        from .downloads import fit_page, pack_downloads, pack_workbook
         from .finish import check_offline, finish_html
 
         report = build_report(read_snapshot(self.db, period), self.config, self.suppress)
@@ -151,15 +153,26 @@ class _Build:
         (staging / "notebooks").mkdir()
         parameters = {"period": str(period), "db_path": str(self.db), "suppress": self.suppress,
                       "commentary_dir": str(self.commentary), "load_id": report.load_id or "", **self.extra}
-        for notebook in self.notebooks:
-            result.notebooks.append(run_notebook(notebook, staging / "notebooks" / notebook.name, parameters))
+        def run(task: Path | None):  # None: the spreadsheet, made beside the sections
+            if task is None:
+                return pack_workbook(report, period, self.partnership, self.build_time)
+            return run_notebook(task, staging / "notebooks" / task.name, parameters)
+
+        def lost(task: Path | None):
+            if task is None:
+                return None  # made again below
+            return NotebookResult(task.stem, "failed", 0.0, staging / "notebooks" / task.name,
+                                  "the process running it stopped unexpectedly (out of memory, or killed)")
+
+        workbook, *notebooks = share(run, [None, *self.notebooks], self.notebook_jobs, lost)
+        result.notebooks += notebooks
         result.warnings += read_commentary(self.commentary, period).warnings
         failed = sum(not n.ok for n in result.notebooks)
         complete = failed == 0
         title = f"Think Tank pack {period.label} — {self.partnership}"
         combined = combined_notebook(period, result.notebooks, title, result.warnings)
         downloads = pack_downloads(report, self.out, period, failed=not complete, partnership=self.partnership,
-                                   built=self.build_time)
+                                   built=self.build_time, workbook=workbook)
         page = finish_html(self.exporter.export(combined, _context(period, report, self.partnership,
                                                                    self.build_time, failed, downloads.links())))
         page, embedded = fit_page(page, downloads, HTML_SIZE_GOAL_BYTES)
@@ -268,10 +281,23 @@ def build_packs(periods: str | Period | Iterable[str | Period], db_path: str | P
     partnership = str(extra.get("partnership", DEFAULT_PARTNERSHIP))
     with store_lock(out / BUILD_NAME, exclusive=True, purpose="dscp build", on_wait=_tell):
         remove_leftovers(out)
+        jobs = default_jobs() if jobs is None else jobs
+        period_jobs = min(jobs, len(wanted))
         build = _Build(db, out, suppress, notebooks, commentary, extra, config or load_config(), partnership,
-                       chromium)
+                       chromium, notebook_jobs=jobs if period_jobs == 1 else 1)
+
+        def lost(period: Period) -> PeriodResult:
+            return PeriodResult(period, error="the process building it stopped unexpectedly (out of memory, "
+                                              "or killed); nothing of it was published")
+
+        def done(period_result: PeriodResult) -> None:
+            if progress and not quiet and sys.stderr.isatty():
+                state = "built" if period_result.ok else "FAILED"
+                print(f"dscp build: {period_result.period} {state} "
+                      f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+
         try:
-            results = [build.period(p) for p in wanted]
+            results = share(build.period, wanted, period_jobs, lost, done)
         finally:
             provider.clear()
         try:

@@ -93,19 +93,31 @@ def pack_contents(report) -> str:
             + ", the monthly series behind its charts and every breakdown.")
 
 
+def pack_about(report, period: Period, partnership: str, built: datetime) -> About:
+    """The spreadsheet's cover: which pack, from which load, handled how."""
+    return About(f"{period.label} ({period.code})", contents=pack_contents(report), partnership=partnership,
+                 built=built, load_log=report.snapshot.load_log, load_id=report.load_id,
+                 handling=f"{HANDLING_MARKING}: {HANDLING_NOTE}")
+
+
+def pack_workbook(report, period: Period, partnership: str, built: datetime) -> bytes:
+    """The pack's spreadsheet (its own publication, as published)."""
+    return workbook_bytes(report.publication, pack_about(report, period, partnership, built))
+
+
 def pack_downloads(report, out_dir: Path, period: Period, *, failed: bool, partnership: str,
-                   built: datetime) -> PackDownloads:
-    """The pack's figures — its own publication, as published — as a CSV and a spreadsheet."""
+                   built: datetime, workbook: bytes | None = None) -> PackDownloads:
+    """The pack's figures — its own publication, as published — as a CSV and a spreadsheet (`workbook`,
+    when it was made already, beside the sections)."""
     publication = report.publication
     buffer = io.StringIO()
     write_publication(publication, buffer, "csv")
-    about = About(f"{period.label} ({period.code})", contents=pack_contents(report), partnership=partnership,
-                  built=built, load_log=report.snapshot.load_log, load_id=report.load_id,
-                  handling=f"{HANDLING_MARKING}: {HANDLING_NOTE}")
+    if workbook is None:
+        workbook = pack_workbook(report, period, partnership, built)
     return PackDownloads(
         csv_name=pack_path(out_dir, period, failed=failed, suffix=".csv").name, csv_text=buffer.getvalue(),
         xlsx_name=pack_path(out_dir, period, failed=failed, suffix=".xlsx").name,
-        xlsx_bytes=workbook_bytes(publication, about), restricted=publication.restricted)
+        xlsx_bytes=workbook, restricted=publication.restricted)
 
 
 def fit_page(page: str, downloads: PackDownloads, goal_bytes: int) -> tuple[str, bool]:
