@@ -31,7 +31,7 @@ from dscp_metrics.export.indicators_file import indicator_publication
 from dscp_metrics.export.safe_csv import neutralise
 from dscp_metrics.indicators import REGISTRY, THEMES
 from dscp_metrics.pack.build import HTML_SIZE_GOAL_BYTES, build_packs
-from dscp_metrics.pack.downloads import LINK_TEXT, XLSX_TYPE, fit_page, pack_downloads
+from dscp_metrics.pack.downloads import LINK_TEXT, fit_page, pack_downloads
 from dscp_metrics.pack.finish import remote_resources
 from dscp_metrics.pack.paths import pack_path
 from dscp_metrics.periods import parse_period
