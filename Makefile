@@ -32,8 +32,14 @@ lab: install
 
 NOTEBOOKS := $(wildcard notebooks/*.ipynb notebooks/pack/*.ipynb)
 
+# The browser tests' pinned npm packages (axe-core), exactly as package-lock.json says; skipped without npm
+# (those tests then say why they did not run).
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 # The house checks first (lint; notebooks committed without outputs), then the whole test suite.
-test: install
+test: install $(if $(NPM),node_modules/.package-lock.json)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/nbstripout --verify --keep-id --extra-keys "metadata.papermill cell.metadata.papermill" $(NOTEBOOKS)
 	$(BIN)/python -m pytest
@@ -42,6 +48,7 @@ benchmarks: install
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_indicators.py
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_explorer.py
 
 clean:
 	rm -rf $(VENV) outputs/*/ outputs/index.html $(DB)
