@@ -1,32 +1,38 @@
 """What the explorer reads from the store: the data's date ranges, indicator tables, and the records behind a figure.
 
 The store is opened read-only, under its shared lock, for each read and closed
-at once, so a `dscp load` can always replace it; what was read is cached per
-indicator and granularity (over the data's whole range, so a change of range,
-breakdown, chart or suppression is a slice of a cached table) and dropped when
-the database file changes.
+at once, so a `dscp load` can always replace it (it waits at most for one read
+to finish). What was read is cached per indicator and granularity, over the
+data's whole range, so a change of range, breakdown, chart or suppression is a
+slice of a cached table; the cache is dropped when a new load is found (the
+database file was replaced, or another `load_id`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ..compute import IndicatorTable, compute
-from ..compute.spans import placement_sql, source_sql, windows_values_sql
+from ..compute.spans import window_span
 from ..config import PACKAGE_ROOT
 from ..errors import DatabaseError
-from ..indicators import REGISTRY, SOURCES, Indicator
-from ..periods import Period, months_between, quarter_of, quarters_between
+from ..indicators import Indicator
+from ..periods import Period, months_before, parse_period, months_between, quarter_of, quarters_between
 from ..publication.selection import source_ranges
-from ..sql import sql_list
-from ..store import open_store, store_lock, store_tables
+from ..store import open_store, read_load_id, store_lock, store_tables
+from .drilldown import drilldown_sql, record_columns_sql
 
 DEFAULT_DB = PACKAGE_ROOT / "data" / "dscp.duckdb"
 DRILLDOWN_ROW_LIMIT = 500
+READ_WAIT_S = 10.0  # how long a view waits for a `dscp load` that is replacing the store
+NO_PERIOD = "-"  # the range menu of an indicator without figures
 
 
 def resolve_db_path(db_path: str | Path | None) -> Path:
@@ -49,108 +55,157 @@ def data_periods(first: dt.date, last: dt.date, granularity: str) -> list[Period
 
 
 def indicator_span(indicator: Indicator, ranges: dict[str, tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date] | None:
-    """The dates the indicator can be shown for: from its sources' first record (after any look-back) to the
-    last; a 12-month rolling figure runs on for 12 months after its last record, to the end of all data."""
+    """The dates the indicator can be shown for: from its sources' first record to the last; a figure that
+    looks back (re-referrals: 12 months) starts that much later; a 12-month rolling figure runs on for 12
+    months after its last record, to the end of all data."""
     spans = [ranges.get(m.source) for m in indicator.measures]
     if not spans or any(s is None for s in spans):
         return None
     first = max(s[0] for s in spans)
     last = max(s[1] for s in spans)
     if indicator.history_months:
-        from ..periods import months_before
-
-        first = max(first, months_before(first, -indicator.history_months))
+        first = months_before(first, -indicator.history_months)
     if indicator.window == "rolling_12_months":
-        from ..periods import months_before
-
         data_end = max(end for _, end in ranges.values())
         last = max(last, min(data_end, months_before(last, -12)))
     return (first, last) if first <= last else None
 
 
+def indicator_periods(indicator: Indicator, ranges: dict, granularity: str) -> list[Period]:
+    """The periods the explorer offers: those the data covers; for a figure that looks back, only periods
+    whose window starts once the look-back is complete (earlier ones undercount, as the pack leaves out)."""
+    span = indicator_span(indicator, ranges)
+    if span is None:
+        return []
+    periods = data_periods(*span, granularity)
+    if indicator.history_months:
+        periods = [p for p in periods if window_span(p, indicator.window)[0] >= span[0]]
+    return periods
+
+
+@dataclass
+class Records:
+    """The records behind a figure: the first rows (`frame`), how many records there are (`total`) and how
+    many the figure counts among them (`counted`: distinct identifiers when `distinct`)."""
+
+    frame: pd.DataFrame
+    total: int
+    counted: int
+    distinct: bool
+
+
+def narrower(labels: list[str], old: tuple[str, str] | None) -> bool:
+    """True when the periods `labels` start after, or end before, the range `old` (of any granularity)."""
+    if not labels or not old or NO_PERIOD in old:
+        return False
+    return (parse_period(labels[0]).first_day > parse_period(old[0]).first_day
+            or parse_period(labels[-1]).last_day < parse_period(old[1]).last_day)
+
+
+def holding(labels: list[str], old: tuple[str, str]) -> tuple[str, str] | None:
+    """The first and last of `labels` that hold a day of the range `old` (None when none does)."""
+    first, last = parse_period(old[0]).first_day, parse_period(old[1]).last_day
+    inside = [p for p in labels if parse_period(p).last_day >= first and parse_period(p).first_day <= last]
+    return (inside[0], inside[-1]) if inside else None
+
+
+def short_windows(indicator: Indicator, ranges: dict, periods: list[str]) -> list[str]:
+    """The periods (of `periods`) whose 12-month window starts before the month of the first record of a
+    source the figure counts over 12 months: the data does not cover their whole window."""
+    firsts = [ranges[m.source][0] for m in indicator.measures
+              if m.window == "rolling_12_months" and m.source in ranges]
+    if not firsts:
+        return []
+    first = max(firsts).replace(day=1)
+    return [p for p in periods if window_span(parse_period(p), "rolling_12_months")[0] < first]
+
+
+def _file_stamp(path: Path):
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
 class Store:
-    """The explorer's reads, cached until the database file changes."""
+    """The explorer's reads, cached until a new load replaces the store."""
 
     def __init__(self, db_path: str | Path | None) -> None:
         self.db_path = resolve_db_path(db_path)
         self._tables: dict[tuple[str, str], IndicatorTable] = {}
+        self.load_id: str | None = None
+        self.loaded: set[str] = set()
+        self.ranges: dict[str, tuple[dt.date, dt.date]] = {}
         self._stamp = None
+        self._changed = False  # a new load was read since `check` last said so
         self.refresh()
 
-    def _connect(self):
-        if not self.db_path.is_file():
+    @contextmanager
+    def _read(self) -> Iterator:
+        """A read-only connection, under the store's shared lock, closed after the block."""
+        if not self.db_path.is_file():  # checked first: a wrong path leaves no lock file behind
             raise DatabaseError(f"no database at {self.db_path}: load the extracts first with "
                                 f"`dscp load DATA_DIR --db {self.db_path}`")
-        return open_store(self.db_path)
-
-    def refresh(self) -> None:
-        """Re-read the data's ranges (and forget every cached table)."""
-        with store_lock(self.db_path, exclusive=False, purpose="the explorer"):
-            con = self._connect()
+        with store_lock(self.db_path, exclusive=False, purpose="the explorer", wait_s=READ_WAIT_S):
+            con = open_store(self.db_path)
             try:
-                self.loaded = store_tables(con)
-                self.ranges = source_ranges(con, self.loaded)
+                if read_load_id(con) != self.load_id or not self.ranges:
+                    self._reset(con)
+                yield con
             finally:
                 con.close()
-        self._tables.clear()
-        self._stamp = self._file_stamp()
 
-    def _file_stamp(self):
-        stat = os.stat(self.db_path)
-        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+    def _reset(self, con) -> None:
+        self._changed = self._changed or self._stamp is not None
+        self._stamp = _file_stamp(self.db_path)
+        self.load_id = read_load_id(con)
+        self.loaded = store_tables(con)
+        self.ranges = source_ranges(con, self.loaded)
+        self._tables.clear()
+
+    def refresh(self) -> None:
+        """Re-read the load id and the data's ranges (forgetting every cached table)."""
+        self.ranges = {}
+        with self._read():
+            pass
+
+    def stale(self) -> bool:
+        """True when the database file was replaced since it was last read."""
+        return _file_stamp(self.db_path) != self._stamp
 
     def check(self) -> bool:
-        """Drop the cache when the database file was replaced (a new `dscp load`); True if it was."""
-        try:
-            changed = self._file_stamp() != self._stamp
-        except OSError:
-            changed = True
-        if changed:
+        """True (and the cache dropped) when a new load replaced the store since the last `check`: the file
+        was replaced, or a read found another load id."""
+        if self.stale():
             self.refresh()
+        changed, self._changed = self._changed, False
         return changed
 
     def periods(self, indicator: Indicator, granularity: str) -> list[Period]:
-        span = indicator_span(indicator, self.ranges)
-        return data_periods(*span, granularity) if span else []
+        return indicator_periods(indicator, self.ranges, granularity)
 
     def table(self, indicator: Indicator, granularity: str) -> IndicatorTable:
+        """The indicator's table (every breakdown) for every period the explorer offers."""
         key = (indicator.id, granularity)
         if key not in self._tables:
-            periods = self.periods(indicator, granularity)
-            with store_lock(self.db_path, exclusive=False, purpose="the explorer"):
-                con = self._connect()
-                try:
-                    self._tables[key] = compute(con, periods, [indicator.id], loaded=self.loaded)
-                finally:
-                    con.close()
+            with self._read() as con:
+                table = compute(con, self.periods(indicator, granularity), [indicator.id], loaded=self.loaded)
+            self._tables[key] = table
         return self._tables[key]
 
     def records(self, indicator: Indicator, period: Period, cell: tuple = (),
-                limit: int = DRILLDOWN_ROW_LIMIT) -> tuple[pd.DataFrame, int]:
-        """The records the figure's numerator counts (for the period and the chosen category), first `limit`
-        in date order, and how many there are. Identifiers included: for the analyst's screen only."""
-        numerator = indicator.numerator
-        measure = numerator.measure
-        source = SOURCES.get(measure.source)
-        filters = {**numerator.filters}
-        for key, code in cell:
-            filters[key] = tuple(c for c in filters.get(key, (code,)) if c == code)
-        conditions = [f"{measure.dimension(k).category_sql} IN {sql_list(codes)}" for k, codes in filters.items()]
-        from ..compute.spans import window_span
-
-        first, last = window_span(period, measure.window)
-        records = source_sql(measure.source, first, last, counted=False)
-        where = " AND ".join(conditions) or "true"
-        sql = (f"SELECT r.* FROM {windows_values_sql([period], measure.window)} w JOIN ({records}) r "
-               f"ON {placement_sql(measure.source)} WHERE {where}")
-        with store_lock(self.db_path, exclusive=False, purpose="the explorer"):
-            con = self._connect()
-            try:
-                total = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
-                frame = con.execute(f"SELECT * FROM ({sql}) ORDER BY {source.date_column}, 1 LIMIT {int(limit)}").df()
-            finally:
-                con.close()
-        return frame, int(total)
+                limit: int = DRILLDOWN_ROW_LIMIT) -> Records:
+        """The records the figure's numerator counts for the period and the chosen cell (see `drilldown`),
+        the first `limit` in date order. Identifiers included: for the analyst's screen only."""
+        with self._read() as con:
+            columns = [d[0] for d in con.execute(record_columns_sql(indicator, period)).description]
+            query = drilldown_sql(indicator, period, cell, columns)
+            frame = con.execute(f"{query.sql} LIMIT {int(limit)}").df()
+            total = con.execute(f"SELECT count(*) FROM ({query.sql})").fetchone()[0]
+            counted = con.execute(query.counted_sql).fetchone()[0]
+        return Records(frame, int(total), int(counted), query.distinct)
 
 
-__all__ = ["DEFAULT_DB", "REGISTRY", "Store", "data_periods", "indicator_span", "resolve_db_path"]
+__all__ = ["DEFAULT_DB", "Records", "Store", "data_periods", "holding", "indicator_periods", "indicator_span",
+           "narrower", "resolve_db_path", "short_windows"]
