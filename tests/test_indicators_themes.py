@@ -129,6 +129,22 @@ def test_three_episodes_straddling_the_12_month_window(tmp_path):
     assert row(t, "missing_children", "2024-25-Q4")["numerator"] == 2
 
 
+def test_a_rolling_window_that_starts_before_the_first_month_loaded_is_incomplete(tmp_path):
+    """The first episode loaded is dated 6 April 2021: a 12-month window from April 2021 is whole, one from
+    March 2021 (the 12 months to February 2022) is short of data and never compared."""
+    db = make_store(tmp_path / "s.duckdb", missing_episodes=episodes(
+        ("A1", "A", "2021-04-06", None, "no", None, None),
+        ("A2", "A", "2021-05-01", None, "no", None, None),
+        ("A3", "A", "2021-06-01", None, "no", None, None),
+    ))
+    t = compute(db, ["2022-02", "2022-03", "2021-22"])
+    assert row(t, "missing_repeat_children", "2022-02")["history_complete"] is False
+    assert row(t, "missing_repeat_children", "2022-03")["history_complete"] is True
+    assert row(t, "missing_repeat_children", "2021-22")["history_complete"] is True
+    # a figure counted in its own period only is never short of data
+    assert row(t, "missing_episodes", "2022-02")["history_complete"] is True
+
+
 # ------------------------------------------------------------------ meetings
 def test_strategy_meeting_without_health_invited_is_not_attended_by_all_three(tmp_path):
     rows = [

@@ -115,23 +115,31 @@ def compute(con, periods: Sequence[Period], ids: Sequence[str] | None = None,
     return IndicatorTable(frame, missing, found, first_dates)
 
 
+def _short_of_data(indicator: Indicator) -> list[str]:
+    """The sources whose first record can leave a figure of the indicator incomplete: a look-back history
+    (re-referrals), or a rolling window over records that do not come in exercises."""
+    return [m.source for m in indicator.measures
+            if indicator.history_months or (m.window == "rolling_12_months" and not SOURCES.get(m.source).periodic)]
+
+
 def _first_dates(con, indicators: Iterable[Indicator]) -> dict[str, object]:
-    """The first record date of each source of an indicator whose figures need a look-back history."""
+    """The first record date of each source that can leave an indicator's figures incomplete."""
     dates = {}
-    for name in {m.source for i in indicators if i.history_months for m in i.measures}:
+    for name in {source for i in indicators for source in _short_of_data(i)}:
         source = SOURCES.get(name)
         dates[name] = con.execute(f"SELECT min({source.date_column}) FROM store.{source.tables[0]}").fetchone()[0]
     return dates
 
 
 def _history_complete(indicator: Indicator, period: Period, first_dates: dict) -> bool:
-    """False when the period's window starts before the source's first record plus the look-back needed."""
-    if not indicator.history_months:
-        return True
+    """False when the period's window starts before the source's first record plus the look-back needed
+    (re-referrals), or, for a rolling window, before the month of the source's first record."""
     for measure in indicator.measures:
         first = first_dates.get(measure.source)
-        needed = None if first is None else months_before(first, -indicator.history_months)
-        if needed is not None and window_span(period, measure.window)[0] < needed:
+        if first is None or measure.source not in _short_of_data(indicator):
+            continue
+        needed = months_before(first, -indicator.history_months) if indicator.history_months else first.replace(day=1)
+        if window_span(period, measure.window)[0] < needed:
             return False
     return True
 

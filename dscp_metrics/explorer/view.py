@@ -23,6 +23,7 @@ from ..periods import parse_period
 from ..present.charts import bar_figure, spc_figure, stacked_figure, trend_figure
 from ..present.format import format_interval, format_value
 from ..present.html import esc, table_html
+from ..present.labels import axis_title, cell_label
 from ..publication.publish import Publication, publish
 from ..report.series import SpcSeries, published_series
 
@@ -94,11 +95,6 @@ def breakdown_options(indicator: Indicator) -> list[tuple[str, str]]:
     return [(label(v), v) for v in breakdown_values(indicator)]
 
 
-def cell_label(indicator: Indicator, cell: tuple) -> str:
-    """`Level 2: medical treatment, not hospital`, `Leadership – Green`; the whole figure is `All`."""
-    return " – ".join(indicator.dimension(k).label(v) for k, v in cell) or "All"
-
-
 def cell_options(frame: pd.DataFrame, spec: ViewSpec) -> list[tuple[str, tuple]]:
     """The drill-down's categories: the whole figure (if any) and every cell of the chosen breakdown."""
     indicator = spec.indicator
@@ -143,10 +139,6 @@ class View:
     notes: list[str] = field(default_factory=list)
     series: SpcSeries | None = None
     title: str = ""
-
-
-def axis_title(indicator: Indicator) -> str:
-    return (indicator.value_label or indicator.unit).capitalize()
 
 
 def _span_title(shown: pd.DataFrame, spec: ViewSpec, what: str) -> str:

@@ -53,6 +53,11 @@ class Source:
     A record is in a window when its `date_column` falls in it, or, for spells
     (`end_column` set), when the spell is open on any day of it: it starts on or
     before the window's last day and its end is empty or on or after its first.
+
+    `periodic`: its records come in exercises (the OSA's yearly returns), so a
+    window that starts before the first record is not short of data; otherwise a
+    rolling window that starts before the month of the first record loaded
+    undercounts, and its figure is marked incomplete (never compared).
     """
 
     name: str
@@ -63,6 +68,7 @@ class Source:
     counted_sql: str | None = None
     end_column: str | None = None
     identifiers: tuple[str, ...] = ()
+    periodic: bool = False
 
     def sql(self, counted: bool = True) -> str:
         """The template the measures aggregate (the counted view when there is one)."""
@@ -70,10 +76,11 @@ class Source:
 
 
 def table_source(name: str, title: str, date_column: str, identifiers: tuple[str, ...] = (),
-                 table: str | None = None) -> Source:
+                 table: str | None = None, periodic: bool = False) -> Source:
     """A source that is an extract's table as loaded: its records dated in the windows asked for."""
     table = table or name
     return Source(name=name, title=title, tables=(table,), date_column=date_column, identifiers=identifiers,
+                  periodic=periodic,
                   records_sql=f"SELECT * FROM store.{table} WHERE {date_column} BETWEEN {{start}} AND {{end}}")
 
 

@@ -8,8 +8,10 @@ from ..load.contract import OSA_SECTIONS, RATINGS
 from .model import Dimension, Indicator, Measure, Ref, table_source
 from .registry import Theme, register_theme
 
-RETURNS_SOURCE = table_source("osa_returns", "Organisational Safeguarding Assessment returns", "assessment_date")
-ISSUED_SOURCE = table_source("osa_issued", "Organisational Safeguarding Assessment distribution", "issued_date")
+RETURNS_SOURCE = table_source("osa_returns", "Organisational Safeguarding Assessment returns", "assessment_date",
+                              periodic=True)
+ISSUED_SOURCE = table_source("osa_issued", "Organisational Safeguarding Assessment distribution", "issued_date",
+                             periodic=True)
 
 SECTION = Dimension(
     key="section", title="section", sql="r.section",

@@ -20,6 +20,7 @@ from ..indicators import Indicator
 from ..present.charts import bar_figure, grouped_figure, spc_figure, stacked_figure
 from ..present.format import format_interval, format_value, month
 from ..present.html import RAG_SYMBOL
+from ..present.labels import axis_title, cell_label
 from ..report.period_report import PeriodReport
 from ..report.series import SpcSeries
 from ..report.summary import VARIATION_WORDS
@@ -49,10 +50,6 @@ class ChartSpec:
             span = years[0] if rows == 1 else f"{years[0]} to {years[-1]}"
             return f"The numbers: {self.numbers_caption}, {span} (a row per year)"
         return f"The numbers: {self.numbers_caption}, {rows} categor{'ies' if rows != 1 else 'y'} with 95% intervals"
-
-
-def axis_title(indicator: Indicator) -> str:
-    return (indicator.value_label or indicator.unit).capitalize()
 
 
 def _small_rule(report: PeriodReport, unit: str) -> str:
@@ -101,13 +98,9 @@ def monthly_grid(series: SpcSeries) -> pd.DataFrame:
     return frame
 
 
-def _cell_label(indicator: Indicator, cell: tuple) -> str:
-    return " – ".join(indicator.dimension(k).label(v) for k, v in cell)
-
-
 def numbers_table(report: PeriodReport, indicator: Indicator, rows: pd.DataFrame) -> pd.DataFrame:
     unit = indicator.unit
-    table = {"Category": [_cell_label(indicator, c) for c in rows["cell"]],
+    table = {"Category": [cell_label(indicator, c) for c in rows["cell"]],
              axis_title(indicator): [format_value(v, unit, h) for v, h in zip(rows["value"], rows["hidden"])]}
     if unit != "count":
         table["Number" if unit == "%" else "Sum of ratings"] = [
@@ -154,14 +147,14 @@ def breakdown_specs(report: PeriodReport, indicator: Indicator, skip: tuple = ()
             shares = {(dims[0].label(c[0][1]), c[1][1]): v for c, v in zip(rows["cell"], values)}
             figure = stacked_figure(sections, ratings, shares, axis_title(indicator))
         else:
-            labels = [_cell_label(indicator, c) for c in rows["cell"]]
+            labels = [cell_label(indicator, c) for c in rows["cell"]]
             figure = bar_figure(labels, values, indicator.unit, axis_title(indicator),
                                 ranked=indicator.chart == "ranked_bars")
         whole = report.figure(indicator.id)
         alt = [f"Bar chart: {title}."]
         if whole is not None:
             alt.append(f"In all: {format_value(whole['value'], indicator.unit, whole['hidden'])}.")
-        alt.append("; ".join(f"{_cell_label(indicator, c)}: {format_value(v, indicator.unit, v is None)}"
+        alt.append("; ".join(f"{cell_label(indicator, c)}: {format_value(v, indicator.unit, v is None)}"
                              for c, v in zip(rows["cell"], values)) + ".")
         caption = _hidden_caption(values)
         alt.append(caption)
@@ -186,7 +179,7 @@ def grouped_specs(report: PeriodReport, first: Indicator, second: Indicator) -> 
             continue
         by = first.dimension(keys[0]).title
         title = f"{first.label} and {second.label.lower()} by {by}, {report.label}"
-        labels = [_cell_label(first, c) for c in rows[0]["cell"]]
+        labels = [cell_label(first, c) for c in rows[0]["cell"]]
         series = []
         for indicator, frame in zip(both, rows):
             value_of = {c: None if h else v for c, v, h in zip(frame["cell"], frame["value"], frame["hidden"])}
