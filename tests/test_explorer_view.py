@@ -20,7 +20,8 @@ from dscp_metrics.explorer.view import (
     view_publication, view_rows,
 )
 from dscp_metrics.indicators import REGISTRY, THEMES
-from dscp_metrics.methods.spc import spc, spc_summary
+from dscp_metrics.methods.spc import spc
+from dscp_metrics.methods.spc_reading import spc_summary
 from dscp_metrics.periods import months_before
 from dscp_metrics.report import open_report
 from explorer_support import SMALL, direct_table, first_record, plotted_numbers, trace, whole

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from dscp_metrics.compute import indicator_table
-from dscp_metrics.methods.spc import spc, spc_summary
+from dscp_metrics.methods.spc import spc
+from dscp_metrics.methods.spc_reading import spc_summary
 from dscp_metrics.publication.selection import pack_months
 from dscp_metrics.periods import parse_period
 from dscp_metrics.report import open_report

@@ -15,15 +15,13 @@ from dscp_metrics.errors import DscpError
 from dscp_metrics.methods.spc import (
     LIMIT_MULTIPLIER,
     MR_SCREEN_MULTIPLIER,
-    assurance,
     outside_limits,
     seven_point_one_side,
     seven_point_trend,
     spc,
-    spc_summary,
     two_in_three,
-    variation_icon,
 )
+from dscp_metrics.methods.spc_reading import assurance, spc_summary, variation_icon
 
 RULES = ["outside_limits", "seven_one_side", "seven_trend", "two_in_three"]
 

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..indicators import Indicator
-from ..methods.spc import spc, spc_summary
+from ..methods.spc import spc
+from ..methods.spc_reading import spc_summary
 from ..periods import parse_period
 
 MIN_PUBLISHED_SHARE = 0.5  # chart a series only when at least half its points can be shown
