@@ -10,7 +10,7 @@ from .errors import (
     UnknownIndicatorError,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ConfigError",
