@@ -204,7 +204,12 @@ def grouped_specs(report: PeriodReport, first: Indicator, second: Indicator) -> 
 
 def theme_charts(report: PeriodReport, theme: str) -> list[ChartSpec]:
     """Every chart of a theme, in order: the monthly SPC charts, then the breakdowns (an indicator declared
-    `chart_with` another is drawn beside it, in its chart, for the breakdowns they share)."""
+    `chart_with` another is drawn beside it, in its chart, for the breakdowns they share). Worked out once
+    per report (the section draws them, the printed appendix lists them)."""
+    return report.remember(("pack.theme_charts", theme), lambda: _theme_charts(report, theme))
+
+
+def _theme_charts(report: PeriodReport, theme: str) -> list[ChartSpec]:
     indicators = report.indicators(theme)
     specs = []
     for indicator in indicators:

@@ -32,8 +32,9 @@ class PeriodReport:
     config: Config
     _memo: dict = field(default_factory=dict, repr=False, compare=False)  # judgements asked for more than once
 
-    def _remember(self, key: tuple, work):
-        """The answer for `key`, worked out once (the front page and each section ask the same questions)."""
+    def remember(self, key: tuple, work):
+        """The answer for `key`, worked out once (the front page and each section ask the same questions; a
+        view may keep its own work here too, keyed by its name)."""
         if key not in self._memo:
             self._memo[key] = work()
         return self._memo[key]
@@ -89,7 +90,7 @@ class PeriodReport:
         return rows[rows["breakdown"] != "all"]
 
     def change(self, indicator_id: str, against: Period, cell: tuple = ()) -> Change:
-        return self._remember(("change", indicator_id, against, tuple(cell)), lambda: change_between(
+        return self.remember(("change", indicator_id, against, tuple(cell)), lambda: change_between(
             REGISTRY.get(indicator_id), self.figure(indicator_id, cell=cell),
             self.figure(indicator_id, against, cell), against.label))
 
@@ -110,7 +111,7 @@ class PeriodReport:
 
     # ------------------------------------------------------------ judgements
     def rag(self, indicator_id: str, cell: tuple = ()) -> Rag:
-        return self._remember(("rag", indicator_id, tuple(cell)), lambda: self._rag(indicator_id, tuple(cell)))
+        return self.remember(("rag", indicator_id, tuple(cell)), lambda: self._rag(indicator_id, tuple(cell)))
 
     def _rag(self, indicator_id: str, cell: tuple) -> Rag:
         indicator = REGISTRY.get(indicator_id)
@@ -125,7 +126,7 @@ class PeriodReport:
 
     def benchmark(self, indicator_id: str) -> tuple[str, str | None]:
         """The benchmark in words and the comparison (`better`, `worse`, `similar`, ...), or ("", None)."""
-        return self._remember(("benchmark", indicator_id), lambda: self._benchmark(indicator_id))
+        return self.remember(("benchmark", indicator_id), lambda: self._benchmark(indicator_id))
 
     def _benchmark(self, indicator_id: str) -> tuple[str, str | None]:
         indicator = REGISTRY.get(indicator_id)
