@@ -1,117 +1,311 @@
-"""Benchmark: `dscp build` (build_packs) on the sample, against the floor.
+"""Benchmark: `dscp build` on the sample (whole process) beside the kernel floor and the no-kernel floor.
 
-    .venv/bin/python benchmarks/bench_build.py [--jobs N] [--keep DIR]
+    .venv/bin/python benchmarks/bench_build.py [--runs N] [--quick] [--no-browser] [--stages]
 
-Loads data/sample into a temporary store, then in one process times:
+Measured, round-robin in one run (every figure a median of several whole processes):
 
-- the floor: papermill's Python API executing as many one-cell notebooks as the pack has
-  (7 for one period, 28 for four), two at a time, each in its own `dscp` kernel;
-- build_packs for one period (2024-25-Q4) and for four (2024-25-Q1..Q4).
+- `dscp build --period 2024-25-Q4` and `--period 2024-25-Q1 .. Q4` on the sample;
+- the **kernel floor**: one process running, with papermill's Python API, as many
+  one-cell notebooks (`1 + 1`) as the build runs (7 a quarter), each in a real
+  `python3` kernel, one after the other, then one nbconvert HTML export (stock
+  `HTMLExporter`, lab template, code hidden) a quarter of a page as large as the
+  pack (the cells of the pack's own executed notebooks, plotly.js put in once);
+- the **no-kernel floor**: the same, the cells run by `exec` in the process (a
+  ten-line papermill engine) instead of a kernel.
 
-Prints the times, the ratio to the floor (goal: one period within 3x), and the HTML size
-(goal: at most 6 MB). papermill and nbconvert are imported before any timing starts, so
-neither side pays for imports (their import time is printed separately).
+Both floors skip the `rfc3987_syntax` import as the build does. Then: the pack's
+size and what it is made of, and (Playwright driving `/usr/bin/chromium`, never a
+downloaded browser) the time from navigation until every `.js-plotly-plot` is
+present, and until every chart has drawn its SVG. `--stages` adds where one
+build's time goes (stage timers around the library's functions, and import time
+per package from `python -X importtime`). `--quick`: 3 runs, no four-quarter rows.
 """
 
 from __future__ import annotations
 
-import argparse
+import json
+import re
+import shutil
 import sys
-import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib as bl  # noqa: E402
 
-SAMPLE_DIR = REPO / "data" / "sample"
-SAMPLE_LOAD_DATE = date(2025, 5, 1)
-ONE_PERIOD = ["2024-25-Q4"]
-FOUR_PERIODS = ["2024-25-Q1", "2024-25-Q2", "2024-25-Q3", "2024-25-Q4"]
-FLOOR_WORKERS = 2
-GOAL_RATIO = 3.0
-GOAL_BYTES = 6 * 1024 * 1024
+ONE = ["2024-25-Q4"]
+FOUR = ["2024-25-Q1", "2024-25-Q2", "2024-25-Q3", "2024-25-Q4"]
+GOAL_ONE_S, GOAL_FOUR_S = 3.5, 8.0
+GOAL_BYTES = 2 * 1024 * 1024  # as dscp_metrics.pack.build.HTML_SIZE_GOAL_BYTES
+GOAL_DRAWN_MS = 1000
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+OUT = bl.WORK / "build"
+DSCP = str(Path(bl.PYTHON).with_name("dscp"))
 
 
-def floor_seconds(count: int, folder: Path) -> float:
-    """papermill's Python API running `count` one-cell notebooks, two at a time."""
+# ----------------------------------------------------------------------------------------- the floors
+def floor_main(kind: str, notebooks: int, pages: int, page_dir: Path, out: Path) -> None:
+    """A floor, in this process: `notebooks` one-cell runs (kernel or exec), then `pages` nbconvert exports."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # as dscp_metrics.pack.imports does
     import nbformat
     import papermill
+    from nbconvert import HTMLExporter
+    from papermill.engines import Engine, papermill_engines
 
-    from dscp_metrics.pack.build import KERNEL_NAME, ensure_kernelspec
+    class ExecEngine(Engine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            output_path, nb_man.output_path = nb_man.output_path, None  # written once, at the end
+            namespace: dict = {}
+            for index, cell in enumerate(nb_man.nb.cells):
+                if cell.cell_type == "code":
+                    nb_man.cell_start(cell, index)
+                    value = eval(compile(cell.source, "<cell>", "eval"), namespace)
+                    cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": repr(value)},
+                                                           execution_count=1)]
+                    nb_man.cell_complete(cell, index)
+            nb_man.output_path = output_path
+            return nb_man.nb
 
-    ensure_kernelspec()
-    folder.mkdir(parents=True, exist_ok=True)
-    source = folder / "one_cell.ipynb"
+    papermill_engines.register("bench-exec", ExecEngine)
+    out.mkdir(parents=True, exist_ok=True)
+    source = out / "one_cell.ipynb"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, source)
+    engine = {"kernel": None, "exec": "bench-exec"}[kind]
+    for i in range(notebooks):
+        papermill.execute_notebook(str(source), str(out / f"out_{i}.ipynb"), kernel_name="python3",
+                                   engine_name=engine, progress_bar=False, log_output=False)
+    page = nbformat.v4.new_notebook()
+    page.metadata["language_info"] = {"name": "python"}
+    for path in sorted(page_dir.glob("*.ipynb")):
+        page.cells += nbformat.read(path, as_version=4).cells
+    plotly = (bl.REPO / "dscp_metrics/pack/assets/plotly/plotly-basic.min.js").read_text(encoding="utf-8")
+    exporter = HTMLExporter(template_name="lab", exclude_input=True)
+    for i in range(pages):
+        body, _ = exporter.from_notebook_node(page)
+        body = body.replace("</head>", f"<script>{plotly}</script></head>", 1)
+        (out / f"page_{i}.html").write_text(body, encoding="utf-8")
 
-    def run(i: int) -> None:
-        papermill.execute_notebook(str(source), str(folder / f"out_{i}.ipynb"), kernel_name=KERNEL_NAME,
-                                   progress_bar=False)
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=FLOOR_WORKERS) as pool:
-        list(pool.map(run, range(count)))
-    return time.perf_counter() - started
+# --------------------------------------------------------------------------------------- the browser
+DRAWN_SCRIPT = """
+(() => {
+  const want = %d;
+  const bench = window.__bench = {present: null, drawn: null, plotly: null, newPlot: 0, charts: 0};
+  let plotly;  // time each Plotly.newPlot call (its synchronous part: the drawing) and when plotly.js is ready
+  Object.defineProperty(window, 'Plotly', {configurable: true, get() { return plotly; }, set(value) {
+    plotly = value; bench.plotly = performance.now();
+    const newPlot = value.newPlot;
+    value.newPlot = function () {
+      const t = performance.now();
+      try { return newPlot.apply(this, arguments); } finally { bench.newPlot += performance.now() - t; bench.charts++; }
+    };
+  }});
+  function check() {
+    const charts = document.querySelectorAll('.js-plotly-plot');
+    if (bench.present === null && charts.length >= want) bench.present = performance.now();
+    const drawn = Array.from(charts).filter(c => c.querySelector('.main-svg .trace')).length;
+    if (bench.drawn === null && drawn >= want) { bench.drawn = performance.now(); return; }
+    requestAnimationFrame(check);
+  }
+  requestAnimationFrame(check);
+})();
+"""
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=None, help="build_packs jobs (default: number of cores)")
-    parser.add_argument("--keep", type=Path, help="build into this folder and keep it")
-    args = parser.parse_args(argv)
+def browser_times(html: Path, runs: int) -> tuple[list[float], list[float], list[str]]:
+    """ms from navigation start until every chart div is `.js-plotly-plot`, and until each has its SVG."""
+    from playwright.sync_api import sync_playwright
 
-    started = time.perf_counter()
-    import nbconvert  # noqa: F401
-    import papermill  # noqa: F401
-    imports = time.perf_counter() - started
+    want = len(re.findall(r'class="plotly-graph-div', html.read_text(encoding="utf-8")))
+    present, drawn, problems, parts = [], [], [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            for _ in range(runs + 1):  # the first, unmeasured, warms the browser
+                context = browser.new_context()
+                context.add_init_script(DRAWN_SCRIPT % want)
+                page = context.new_page()
+                page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+                page.on("request", lambda r: problems.append(f"request {r.url}") if not r.url.startswith("file:")
+                        else None)
+                page.goto(html.as_uri())
+                page.wait_for_function("window.__bench && window.__bench.drawn !== null", timeout=30_000)
+                found = page.evaluate("window.__bench")
+                present.append(found["present"])
+                drawn.append(found["drawn"])
+                parts.append((found["plotly"], found["newPlot"], found["charts"]))
+                context.close()
+        finally:
+            browser.close()
+    return present[1:], drawn[1:], sorted(set(problems)), parts[1:]
 
-    from dscp_metrics.load import load_folder
-    from dscp_metrics.pack.build import build_packs, discover_notebooks, DEFAULT_NOTEBOOKS_DIR
 
-    notebooks = len(discover_notebooks(DEFAULT_NOTEBOOKS_DIR))
-    with tempfile.TemporaryDirectory(prefix="dscp-bench-build-") as tmp:
-        root = args.keep or Path(tmp)
-        root.mkdir(parents=True, exist_ok=True)
-        db = root / "sample.duckdb"
-        report = load_folder(SAMPLE_DIR, db, load_date=SAMPLE_LOAD_DATE)
-        if not report.ok:
-            print(report.format())
-            return 1
+def page_parts(html: Path) -> list[tuple[str, int]]:
+    """What the page is made of, in bytes: plotly.js, styles, figures' scripts, the rest."""
+    text = html.read_text(encoding="utf-8")
+    scripts = [m.group(1) for m in re.finditer(r"<script\b[^>]*>(.*?)</script\s*>", text, re.S | re.I)]
+    styles = [m.group(1) for m in re.finditer(r"<style\b[^>]*>(.*?)</style\s*>", text, re.S | re.I)]
+    plotly = max((s for s in scripts), key=len, default="")
+    figures = [s for s in scripts if "Plotly.newPlot" in s and s is not plotly]
+    size = len(text.encode())
+    parts = [("plotly.js (inline, once)", len(plotly.encode())),
+             ("styles (<style>)", sum(len(s.encode()) for s in styles)),
+             (f"figure scripts ({len(figures)})", sum(len(s.encode()) for s in figures))]
+    return parts + [("everything else (HTML, tables, text)", size - sum(n for _, n in parts)), ("total", size)]
 
-        floor_1 = floor_seconds(notebooks * len(ONE_PERIOD), root / "floor1")
+
+# -------------------------------------------------------------------------------------------- stages
+STAGES = r"""
+import sys, time, json
+started = time.perf_counter()
+import importlib
+import dscp_metrics.cli, dscp_metrics.pack.build as b  # pandas, numpy, pyarrow (through config)
+timings = {"import dscp_metrics.cli + pack.build (pandas, numpy)": time.perf_counter() - started}
+from dscp_metrics.pack.imports import skip_unused_format_checkers
+skip_unused_format_checkers()
+for name in ("papermill", "nbconvert", "scipy.optimize", "duckdb", "plotly.io", "IPython.core.formatters",
+             "markdown_it"):  # imported by the build on first use; here first, to time them apart
+    t = time.perf_counter()
+    importlib.import_module(name)
+    timings[f"import {name}"] = time.perf_counter() - t
+import dscp_metrics.publication.snapshot as sn, dscp_metrics.report.period_report as pr
+import dscp_metrics.pack.assemble as asm, dscp_metrics.pack.finish as fin, dscp_metrics.pack.index as idx
+def timed(owner, name, label):
+    inner = getattr(owner, name)
+    def wrapper(*a, **k):
         t = time.perf_counter()
-        one = build_packs(ONE_PERIOD, db, out_dir=root / "one", jobs=args.jobs, progress=False, quiet=True)
-        build_1 = time.perf_counter() - t
-        if not one.ok:
-            print(one.format())
+        try:
+            return inner(*a, **k)
+        finally:
+            timings[label] = timings.get(label, 0.0) + time.perf_counter() - t
+    setattr(owner, name, wrapper)
+timed(sn, "read_snapshot", "read_snapshot (store -> indicator table)")
+timed(sn, "compute", "  of which compute()")
+timed(pr, "publish", "publish (decide + audit)")
+timed(b, "run_notebook", "7 notebooks (papermill + in-process engine)")
+timed(b, "check_parameters", "check_parameters (papermill.inspect_notebook)")
+timed(asm, "combined_notebook", "combined_notebook (read executed notebooks)")
+timed(asm.Exporter, "__init__", "Exporter() (nbconvert set-up)")
+timed(asm.Exporter, "export", "nbconvert export")
+timed(fin, "finish_html", "finish_html")
+timed(fin, "check_offline", "check_offline")
+timed(b, "sha256_of", "manifest: sha256 of the store")
+timed(b, "write_index", "write_index")
+t = time.perf_counter()
+dscp_metrics.cli.main(sys.argv[1:])
+timings["dscp build after the imports above (all of it)"] = time.perf_counter() - t
+timings["the whole process, from its first import"] = time.perf_counter() - started
+print(json.dumps(timings))
+"""
 
-        floor_4 = floor_seconds(notebooks * len(FOUR_PERIODS), root / "floor4")
-        t = time.perf_counter()
-        four = build_packs(FOUR_PERIODS, db, out_dir=root / "four", jobs=args.jobs, progress=False, quiet=True)
-        build_4 = time.perf_counter() - t
 
-    sizes = [p.html_bytes for p in one.periods + four.periods if p.html_bytes]
-    ratio_1, ratio_4 = build_1 / floor_1, build_4 / floor_4
-    print(f"imports (papermill + nbconvert, not timed below): {imports:.2f} s")
-    print(f"pack notebooks: {notebooks}")
-    print(f"floor, {notebooks} one-cell notebooks x2:   {floor_1:6.2f} s ({floor_1 / notebooks:.2f} s a notebook)")
-    print(f"build, 1 period:                       {build_1:6.2f} s  ratio {ratio_1:.1f}x (goal <= {GOAL_RATIO:.0f}x)"
-          f"  {'goal met' if ratio_1 <= GOAL_RATIO else 'goal MISSED'}{'' if one.ok else ', build FAILED'}")
-    print(f"floor, {notebooks * 4} one-cell notebooks x2:  {floor_4:6.2f} s")
-    print(f"build, 4 periods:                      {build_4:6.2f} s  ratio {ratio_4:.1f}x  "
-          f"{'ok' if four.ok else 'FAILED'}")
-    for period in one.periods:
-        slowest = sorted(period.notebooks, key=lambda n: n.duration_s, reverse=True)[:3]
-        print("slowest notebooks (1 period): " + ", ".join(f"{n.name} {n.duration_s:.1f} s" for n in slowest))
-    if sizes:
-        print(f"HTML size: {max(sizes) / 1e6:.2f} MB largest, {min(sizes) / 1e6:.2f} MB smallest "
-              f"(goal <= {GOAL_BYTES / 1e6:.1f} MB): {'ok' if max(sizes) <= GOAL_BYTES else 'OVER'}")
-    return 0 if one.ok and four.ok else 1
+def stages(db: Path, runs: int) -> None:
+    cmd = ["-c", STAGES, "build", "--period", ONE[0], "--db", str(db), "--out", str(OUT / "stages"), "--no-progress"]
+    found = [json.loads(bl.python(*cmd, cwd=bl.REPO).out.splitlines()[-1]) for _ in range(runs)]
+    print(f"\nwhere one quarter's build goes (in-process timers, medians of {runs} runs; seconds)")
+    for label in found[0]:
+        print(f"  {bl.median([f.get(label, 0.0) for f in found]):6.2f}  {label}")
+    imp = bl.run([bl.PYTHON, "-X", "importtime", DSCP, *cmd[2:]], cwd=bl.REPO).err
+    per_package: dict[str, float] = {}
+    for line in imp.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+\d+ \|( *)(\S+)", line)
+        if m:
+            root = m.group(3).split(".")[0]
+            per_package[root] = per_package.get(root, 0.0) + int(m.group(1)) / 1e6
+    total = sum(per_package.values())
+    top = sorted(per_package.items(), key=lambda kv: -kv[1])[:14]
+    print(f"\nimport time of one `dscp build` by top-level package (self time, -X importtime; total {total:.2f} s)")
+    for name, seconds in top:
+        print(f"  {seconds:6.2f}  {name}")
+
+
+# ---------------------------------------------------------------------------------------------- main
+def main() -> int:
+    p = bl.parser(__doc__, runs=5)
+    p.add_argument("--no-browser", action="store_true", help="skip the Chromium timing")
+    p.add_argument("--stages", action="store_true", help="also print where one build's time goes")
+    p.add_argument("--floor", choices=["kernel", "exec"], help=argparse_hidden())
+    p.add_argument("--notebooks", type=int, default=7, help=argparse_hidden())
+    p.add_argument("--pages", type=int, default=1, help=argparse_hidden())
+    p.add_argument("--page-dir", type=Path, help=argparse_hidden())
+    p.add_argument("--out", type=Path, help=argparse_hidden())
+    args = p.parse_args()
+    if args.floor:
+        floor_main(args.floor, args.notebooks, args.pages, args.page_dir, args.out)
+        return 0
+    runs = bl.runs_of(args)
+    print(bl.machine_line("before"))
+    db = bl.sample_store()
+    shutil.rmtree(OUT, ignore_errors=True)
+
+    def build(periods, name):
+        return [DSCP, "build", *[a for q in periods for a in ("--period", q)], "--db", str(db),
+                "--out", str(OUT / name), "--no-progress", "--commentary", str(bl.REPO / "data" / "commentary")]
+
+    warm = bl.run(build(ONE, "one"), cwd=bl.REPO)  # also the page the floors export
+    page_dir = OUT / "page"
+    shutil.copytree(OUT / "one" / ONE[0] / "notebooks", page_dir)
+    n_nb = len(list(page_dir.glob("*.ipynb")))
+
+    def floor(kind, periods):
+        return [bl.PYTHON, __file__, "--floor", kind, "--notebooks", str(n_nb * len(periods)), "--pages",
+                str(len(periods)), "--page-dir", str(page_dir), "--out", str(OUT / f"floor-{kind}-{len(periods)}")]
+
+    commands = {"one": build(ONE, "one"), "k1": floor("kernel", ONE), "e1": floor("exec", ONE)}
+    if not args.quick:
+        commands |= {"four": build(FOUR, "four"), "k4": floor("kernel", FOUR), "e4": floor("exec", FOUR)}
+    found = bl.round_robin(commands, runs)
+    rows = []
+    for key, label, goal, size in (("one", "1 quarter", GOAL_ONE_S, ONE), ("four", "4 quarters", GOAL_FOUR_S, FOUR)):
+        if key not in found:
+            continue
+        k, e = ("k1", "e1") if key == "one" else ("k4", "e4")
+        n = n_nb * len(size)
+        rows += [
+            bl.Row(f"dscp build, {label}", bl.walls(found[key]), peak_mib=bl.peak(found[key]), ref="kernel floor",
+                   ref_values=bl.walls(found[k]), goal=goal),
+            bl.Row("  the same runs", bl.walls(found[key]), ref="no-kernel floor",
+                   ref_values=bl.walls(found[e])),
+            bl.Row(f"  CPU s of dscp build, {label}", [r.cpu for r in found[key]], ref="kernel floor CPU",
+                   ref_values=[r.cpu for r in found[k]]),
+            bl.Row(f"kernel floor: {n} one-cell kernel runs + {len(size)} export", bl.walls(found[k]),
+                   peak_mib=bl.peak(found[k])),
+            bl.Row(f"no-kernel floor: {n} exec runs + {len(size)} export", bl.walls(found[e]),
+                   peak_mib=bl.peak(found[e])),
+        ]
+    html = OUT / "one" / ONE[0] / f"think-tank-{ONE[0]}.html"
+    size = html.stat().st_size
+    rows.append(bl.Row("pack size, 1 quarter", [size], unit="MB", goal=GOAL_BYTES))
+    problems = []
+    if not args.no_browser and CHROMIUM.exists():
+        present, drawn, problems, parts = browser_times(html, runs)
+        rows += [bl.Row("every .js-plotly-plot present (from navigation)", present, unit="ms", goal=GOAL_DRAWN_MS),
+                 bl.Row("every chart's SVG drawn (from navigation)", drawn, unit="ms", goal=GOAL_DRAWN_MS),
+                 bl.Row("  of which: plotly.js evaluated (at)", [p[0] for p in parts], unit="ms"),
+                 bl.Row(f"  of which: Plotly.newPlot, {parts[0][2]} calls (sum)", [p[1] for p in parts], unit="ms")]
+    bl.print_table(f"dscp build on the sample ({n_nb} pack notebooks)", rows, runs)
+    print("\npack page, by part:")
+    for name, nbytes in page_parts(html):
+        print(f"  {nbytes:>10,} B  {name}")
+    for line in problems:
+        print(f"  browser: {line}")
+    if warm.err.strip():
+        print("build's stderr (first run): " + warm.err.strip().splitlines()[-1])
+    if args.stages:
+        stages(db, runs=min(runs, 3))
+    print(bl.machine_line("after"))
+    return 0
+
+
+def argparse_hidden():
+    import argparse
+
+    return argparse.SUPPRESS
 
 
 if __name__ == "__main__":
