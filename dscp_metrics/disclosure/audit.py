@@ -17,17 +17,14 @@ parts are small).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from ..compute.quantities import Quantity
-from ..errors import DisclosureError
 from .relations import LinearModel
+from .systems import TOLERANCE, System, systems
+from .witness import certify, rules_out
 
-TOLERANCE = 1e-6
-DENSE_UP_TO = 40_000  # cells of a constraint matrix below which it is passed dense
 EXACT, SMALL = "exact", "small"
 
 
@@ -69,116 +66,7 @@ class Target:
     tests: set[str] = field(default_factory=set)
 
 
-class _Components:
-    """Union-find over variables: two variables are connected when a constraint holds both."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def join(self, variables) -> None:
-        variables = list(variables)
-        for v in variables[1:]:
-            a, b = self.find(variables[0]), self.find(v)
-            if a != b:
-                self.parent[b] = a
-
-
-class _System:
-    """One connected part of the system, as the matrices of a linear programme."""
-
-    def __init__(self, model: LinearModel, variables: list[int], relations, equalities) -> None:
-        from scipy.sparse import csr_matrix
-
-        self.column = {v: i for i, v in enumerate(variables)}
-        self.n = len(variables)
-        eq_rows, self.eq_rhs, self.eq_what, ub_rows, self.ub_what = [], [], [], [], []
-        for relation in relations:
-            (eq_rows if relation.equality else ub_rows).append(relation.terms)
-            (self.eq_what if relation.equality else self.ub_what).append(relation.words)
-            if relation.equality:
-                self.eq_rhs.append(0.0)
-        for quantity, value in equalities:
-            eq_rows.append(tuple(model.expressions[quantity].items()))
-            self.eq_rhs.append(float(value))
-            self.eq_what.append(quantity)
-
-        def matrix(rows):
-            if not rows:
-                return None
-            i, j, x = zip(*((r, self.column[v], c) for r, terms in enumerate(rows) for v, c in terms))
-            if len(rows) * self.n <= DENSE_UP_TO:  # small parts: dense arrays cost linprog less
-                dense = np.zeros((len(rows), self.n))
-                np.add.at(dense, (np.asarray(i), np.asarray(j)), np.asarray(x))
-                return dense
-            return csr_matrix((x, (i, j)), shape=(len(rows), self.n))
-
-        self.a_eq, self.a_ub = matrix(eq_rows), matrix(ub_rows)
-        self.b_ub = np.zeros(len(ub_rows)) if ub_rows else None
-        lower = [model.lower[v] for v in variables]
-        self.bounds = (0, None) if all(b == 0 for b in lower) else [
-            (b if math.isfinite(b) else None, None) for b in lower]
-        self.signature = (tuple(variables), tuple(sorted((str(w), b) for w, b in zip(self.eq_what, self.eq_rhs))))
-
-    def objective(self, expression: dict[int, float]) -> np.ndarray:
-        c = np.zeros(self.n)
-        for v, coefficient in expression.items():
-            c[self.column[v]] = coefficient
-        return c
-
-    def solve(self, c: np.ndarray, sign: float, quantity: Quantity) -> tuple[float, tuple]:
-        """The smallest (`sign` 1) or largest (`sign` -1) value of `c·x`, and the constraints that bind it."""
-        from scipy.optimize import linprog
-
-        result = linprog(sign * c, A_ub=self.a_ub, b_ub=self.b_ub, A_eq=self.a_eq, b_eq=self.eq_rhs or None,
-                         bounds=self.bounds, method="highs")
-        if result.status == 2:
-            raise DisclosureError(
-                f"the published figures contradict each other around {quantity} (for example a breakdown that "
-                "does not add up to its total): check the file"
-            )
-        if result.status == 3:
-            return (-math.inf if sign > 0 else math.inf), ()
-        if result.status != 0:
-            raise DisclosureError(f"the disclosure audit could not solve for {quantity}: {result.message}")
-        evidence = []
-        if self.a_eq is not None:
-            evidence += [self.eq_what[i] for i in np.flatnonzero(np.abs(result.eqlin.marginals) > TOLERANCE)]
-        if self.a_ub is not None:
-            evidence += [self.ub_what[i] for i in np.flatnonzero(np.abs(result.ineqlin.marginals) > TOLERANCE)]
-        return sign * result.fun, tuple(evidence)
-
-
-def _systems(model: LinearModel, shown: dict[Quantity, float], wanted: set[Quantity]):
-    """The connected parts of the system that hold a wanted quantity, each with its quantities."""
-    components = _Components(model.size)
-    for relation in model.relations:
-        components.join(v for v, _ in relation.terms)
-    equalities = [(q, value) for q, value in shown.items() if q in model.expressions]
-    for q in [q for q, _ in equalities] + list(wanted):
-        components.join(model.expressions[q])
-    by_root: dict[int, list[Quantity]] = defaultdict(list)
-    for q in wanted:
-        by_root[components.find(next(iter(model.expressions[q])))].append(q)
-    members: dict[int, list[int]] = defaultdict(list)
-    relations: dict[int, list] = defaultdict(list)
-    shown_in: dict[int, list] = defaultdict(list)
-    for v in range(model.size):
-        members[components.find(v)].append(v)
-    for relation in model.relations:
-        relations[components.find(relation.terms[0][0])].append(relation)
-    for q, value in equalities:
-        shown_in[components.find(next(iter(model.expressions[q])))].append((q, value))
-    for root, quantities in by_root.items():
-        yield _System(model, members[root], relations[root], shown_in[root]), quantities
-
-
-def _range(system: _System, expression, quantity, truth, threshold, both: bool):
+def _range(system: System, expression, quantity, truth, threshold, both: bool):
     """The rounded-inward bounds of a quantity and why, solving as few programmes as needed.
 
     The true value (when known) is itself consistent with everything published, so it
@@ -206,28 +94,42 @@ def _range(system: _System, expression, quantity, truth, threshold, both: bool):
 
 def audit(model: LinearModel, shown: dict[Quantity, float], targets: list[Target], threshold: int,
           pairs: list[tuple[Quantity, Quantity]] = (), known: dict[Quantity, float] | None = None,
-          cache: dict | None = None) -> list[Finding]:
+          cache: dict | None = None, proven: dict | None = None) -> list[Finding]:
     """Every disclosed target. `shown`: the published value of each published quantity; `pairs`:
     (sum, count) of hidden means, disclosed when both are worked out exactly. `known`: the true
-    values, when the caller has them (fewer programmes, same verdicts); `cache`: results kept
-    between calls for parts of the system that did not change."""
+    values, when the caller has them (fewer programmes, same verdicts: `witness`); `cache`: results
+    kept between calls for parts of the system that did not change; `proven`: the quantities shown
+    safe by an earlier call whose published quantities included all of these (hiding more only widens
+    every range, so they stay safe), kept up to date by this call."""
     pending = [t for t in targets if t.quantity not in shown and t.tests]
     pair_targets = [(s, n) for s, n in pairs if s not in shown and n not in shown]
     pair_quantities = {q for pair in pair_targets for q in pair}
+    small = {t.quantity for t in pending if SMALL in t.tests}
     wanted = {t.quantity for t in pending} | pair_quantities
     if not wanted:
         return []
-    ranges: dict[Quantity, tuple] = {}
-    for system, quantities in _systems(model, shown, wanted):
+    ranges: dict[Quantity, tuple] = {q: proven[q] for q in wanted if proven is not None and q in proven}
+    for system, quantities in systems(model, shown, wanted - set(ranges)):
+        todo = []
         for q in quantities:
             key = (system.signature, q)
             if cache is not None and key in cache:
                 ranges[q] = cache[key]
-                continue
+            else:
+                todo.append(q)
+        if known is not None:
+            witnessed = certify(system, {q: model.expressions[q] for q in todo if known.get(q) is not None},
+                                known, threshold, small)
+            ranges.update(witnessed)
+            todo = [q for q in todo if q not in witnessed]
+        for q in todo:
             truth = None if known is None else known.get(q)
             ranges[q] = _range(system, model.expressions[q], q, truth, threshold, q in pair_quantities)
-            if cache is not None:
-                cache[key] = ranges[q]
+        if cache is not None:
+            cache.update({(system.signature, q): ranges[q] for q in quantities})
+    if proven is not None and known is not None:
+        proven.update({q: ranges[q] for q in wanted if known.get(q) is not None
+                       and rules_out(ranges[q][0], ranges[q][1], known[q], threshold, q in small)})
     findings = []
     for target in pending:
         low, high, why = ranges[target.quantity]

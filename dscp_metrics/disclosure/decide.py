@@ -115,20 +115,22 @@ def _costs(rows: pd.DataFrame) -> dict[Quantity, tuple]:
 
 
 def decide(rows: pd.DataFrame, model: LinearModel, threshold: int, cache: dict | None = None,
-           categories: dict | None = None) -> set[Quantity]:
+           categories: dict | None = None, proven: dict | None = None) -> set[Quantity]:
     """The hidden quantities of a publication: primary, the classical pass over totals and their parts
-    (`groups`), then secondary until the audit finds nothing disclosed. `cache` (a dict) keeps the audit's
-    results for the final audit of the same publication."""
+    (`groups`), then secondary until the audit finds nothing disclosed. `cache` and `proven` (dicts) keep
+    the audit's results between rounds and for the final audit of the same publication: each round hides
+    more, so what one round shows safe stays safe (`audit`)."""
     costs = _costs(rows)
     groups = partition_groups(set(quantities_of(rows)), categories or {})
     hidden = protect_groups(groups, primary(rows, threshold), costs)
     known = published_values(rows, np.zeros(len(rows), dtype=bool))
     cache = {} if cache is None else cache
+    proven = {} if proven is None else proven
     for _ in range(MAX_ROUNDS):
         mask = hidden_rows(rows, hidden)
         shown = published_values(rows, mask)
         targets, pairs = targets_of(rows, mask)
-        findings = audit(model, shown, targets, threshold, pairs, known=known, cache=cache)
+        findings = audit(model, shown, targets, threshold, pairs, known=known, cache=cache, proven=proven)
         if not findings:
             return hidden
         added = {_protect(f, shown, costs, model) for f in findings}
@@ -148,13 +150,15 @@ def _protect(finding: Finding, shown: dict[Quantity, float], costs: dict, model:
 
 
 def final_audit(rows: pd.DataFrame, model: LinearModel, hidden_mask: np.ndarray, threshold: int,
-                known: bool = False, cache: dict | None = None) -> list[Finding]:
+                known: bool = False, cache: dict | None = None, proven: dict | None = None) -> list[Finding]:
     """The audit of what will be written, its constraints from the published values only (`known`:
-    the rows hold the true values of the hidden figures, which then speed the search)."""
+    the rows hold the true values of the hidden figures, which then speed the search; `proven`: what
+    `decide` showed safe while more was published, which stays safe)."""
     shown = published_values(rows, hidden_mask)
     targets, pairs = targets_of(rows, hidden_mask)
     truth = published_values(rows, np.zeros(len(rows), dtype=bool)) if known else None
-    return audit(model, shown, targets, threshold, pairs, known=truth, cache=cache)
+    return audit(model, shown, targets, threshold, pairs, known=truth, cache=cache,
+                 proven=proven if known else None)
 
 
 def quantities_of(rows: pd.DataFrame) -> Iterable[Quantity]:

@@ -24,7 +24,7 @@ def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[
     """Every (total, parts) the publication shows whole, for counts and sums of records."""
     present = set(quantities)
     groups = []
-    for q in present:
+    for q in sorted(present):  # in order: the greedy pass below must not depend on hashing
         measure = MEASURES.get(q.measure)
         if not measure.additive:
             continue

@@ -57,6 +57,7 @@ class LinearModel:
     lower: list[float] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    kept: dict = field(default_factory=dict, repr=False, compare=False)  # the audit's work on this model
 
     def variable(self, name: str, lower: float = 0.0) -> int:
         self.names.append(name)
@@ -123,15 +124,25 @@ def _additive(model: LinearModel, measures: list[Measure], quantities: dict[str,
         for quantity in quantities[measure.id]:
             wanted = quantity.filter_map
             signature = next(s for s in signatures if set(wanted) <= set(s))
-            positions = [(signature.index(k), set(codes)) for k, codes in wanted.items()]
+            chosen = _matching_cells(atoms[(measure.id, signature, months[0])], signature, quantity.filters)
             terms = {}
-            for block in {block_of[m.code] for m in _months(quantity, measure.window)}:
-                for cell, index in atoms[(measure.id, signature, block)]:
-                    if all(cell[i] in codes for i, codes in positions):
-                        terms[index] = 1.0
+            for block in sorted({block_of[m.code] for m in _months(quantity, measure.window)}):
+                cells = atoms[(measure.id, signature, block)]
+                terms.update((cells[n][1], 1.0) for n in chosen)
             model.expressions[quantity] = terms
         _tie_signatures(model, measure, signatures, months, atoms)
     _bound_sums(model, measures, atoms)
+
+
+def _matching_cells(cells: list[tuple[tuple[str, ...], int]], signature: tuple[str, ...], filters) -> list[int]:
+    """The positions of the cells a quantity's filters keep (the same in every month's block)."""
+    return _matching(tuple(cell for cell, _ in cells), signature, filters)
+
+
+@lru_cache(maxsize=4096)
+def _matching(cells: tuple, signature: tuple[str, ...], filters) -> list[int]:
+    positions = [(signature.index(k), set(codes)) for k, codes in filters]
+    return [n for n, cell in enumerate(cells) if all(cell[i] in codes for i, codes in positions)]
 
 
 def _tie_signatures(model, measure, signatures, months, atoms) -> None:

@@ -79,10 +79,11 @@ def publish(rows: pd.DataFrame, *, suppress: bool, threshold: int, categories: d
     else:
         model = build_model(quantities_of(rows), categories)
         cache: dict = {}
-        hidden = decide(rows, model, threshold, cache, categories)
+        proven: dict = {}
+        hidden = decide(rows, model, threshold, cache, categories, proven)
         mask = hidden_rows(rows, hidden)
         first = int(hidden_rows(rows, primary(rows, threshold)).sum())
-        findings = final_audit(rows, model, mask, threshold, known=True, cache=cache)
+        findings = final_audit(rows, model, mask, threshold, known=True, cache=cache, proven=proven)
         if findings:
             described = "; ".join(f.describe(threshold) for f in findings[:3])
             raise DisclosureError(
