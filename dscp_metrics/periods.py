@@ -237,13 +237,14 @@ def _parse_text(text: str) -> Period:
 def parse_periods(texts: str | Period | Iterable[str | Period]) -> list[Period]:
     """Each period in ``texts``, in the order given, without duplicates.
 
-    A single string may list several periods separated by commas. Every bad
+    Any string may list several periods separated by commas. Every bad
     entry is reported in one error.
     """
-    if isinstance(texts, Period):
+    if isinstance(texts, (Period, str)):
         texts = [texts]
-    elif isinstance(texts, str):
-        texts = [part for part in texts.split(",") if part.strip()]
+    texts = [part for text in texts
+             for part in (text.split(",") if isinstance(text, str) else [text])
+             if not isinstance(part, str) or part.strip()]
     periods: list[Period] = []
     problems: list[str] = []
     for text in texts:
