@@ -123,8 +123,8 @@ def lp_floor(captured: list, linprog) -> dict:
     for (c, a_ub, b_ub, a_eq, b_eq, bounds), fun in captured:
         key = (id(a_ub), id(a_eq), str(b_eq), str(bounds))
         if key not in models:  # one model per constraint system: rows = [A_ub; A_eq], x within bounds
-            blocks = [m for m in (a_ub, a_eq) if m is not None]
-            matrix = csc_matrix(np.vstack([np.asarray(m.todense() if hasattr(m, "todense") else m) for m in blocks]))
+            blocks = [np.asarray(m.todense() if hasattr(m, "todense") else m) for m in (a_ub, a_eq) if m is not None]
+            matrix = csc_matrix(np.vstack(blocks) if blocks else np.zeros((0, len(c))))  # bounds only: no rows
             n_ub = 0 if a_ub is None else a_ub.shape[0]
             rhs = np.concatenate([np.asarray(b_ub, float) if n_ub else np.zeros(0), np.asarray(b_eq or [], float)])
             lhs = np.concatenate([np.full(n_ub, -np.inf), rhs[n_ub:]])
@@ -179,10 +179,13 @@ def main() -> int:
         what = "publish" if key == "year" else "indicator_publication (compute + publish)"
         if key in stopped:
             progress = [line for line in stopped[key].out.splitlines() if line.startswith("progress")]
-            rows.append(bl.Row(f"{what}, {label}: STOPPED after {args.timeout:.0f} s", [stopped[key].wall],
+            killed = stopped[key].code == -9
+            ended = f"STOPPED after {args.timeout:.0f} s" if killed else f"FAILED (exit {stopped[key].code})"
+            rows.append(bl.Row(f"{what}, {label}: {ended}", [stopped[key].wall],
                                peak_mib=stopped[key].peak_mib, goal=GOAL_S))
-            notes.append(f"  {label}: stopped; {len(progress)} audit rounds had finished"
-                  + (f", the last: {progress[-1][10:]}" if progress else ""))
+            notes.append(f"  {label}: {'stopped' if killed else 'failed'}; {len(progress)} audit rounds had finished"
+                         + (f", the last: {progress[-1][10:]}" if progress else "")
+                         + ("" if killed else "; its error: " + stopped[key].err.strip().splitlines()[-1]))
         if not d:
             continue
         rows += [bl.Row(f"{what}, {label}: first call", [x["first"] for x in d], peak_mib=bl.peak(found[key]),

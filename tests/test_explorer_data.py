@@ -10,6 +10,7 @@ import datetime as dt
 import shutil
 
 import duckdb
+import pandas as pd
 import pytest
 
 from dscp_metrics.errors import DatabaseError
@@ -34,6 +35,25 @@ def store(sample_db):
 @pytest.fixture(scope="module")
 def tables(sample_db):
     return {p: direct_table(sample_db, [p], [i.id for i in REGISTRY]) for p in PERIODS}
+
+
+# --- the tables, computed with their companions ---------------------------------------------------------
+
+
+def test_indicators_of_one_extract_are_computed_together_and_agree_with_compute(sample_db):
+    store = Store(sample_db)
+    rate = REGISTRY.get("rereferral_rate")
+    table = store.table(rate, "quarter")
+    computed = set(store._tables)
+    assert ("csc_referrals", "month") in computed and ("rereferral_rate", "month") in computed
+    assert ("restraint_incidents", "quarter") not in computed  # another extract: not read yet
+    for indicator_id, granularity in (("rereferral_rate", "quarter"), ("csc_exploitation_share", "month")):
+        indicator = REGISTRY.get(indicator_id)
+        alone = direct_table(sample_db, store.periods(indicator, granularity), [indicator_id])
+        shared = store.table(indicator, granularity).frame
+        pd.testing.assert_frame_equal(shared[alone.columns], alone, check_dtype=False)
+    assert set(store._tables) == computed  # the second and third reads were the cache
+    assert list(table.frame["period"].unique()) == [p.code for p in store.periods(rate, "quarter")]
 
 
 # --- the periods offered ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from ..compute import IndicatorTable, compute
 from ..compute.spans import window_span
 from ..config import PACKAGE_ROOT
 from ..errors import DatabaseError
-from ..indicators import Indicator
+from ..indicators import REGISTRY, Indicator
 from ..periods import Period, months_before, parse_period, months_between, quarter_of, quarters_between
 from ..publication.selection import source_ranges
 from ..store import open_store, read_load_id, store_lock, store_tables
@@ -33,6 +33,7 @@ DEFAULT_DB = PACKAGE_ROOT / "data" / "dscp.duckdb"
 DRILLDOWN_ROW_LIMIT = 500
 READ_WAIT_S = 10.0  # how long a view waits for a `dscp load` that is replacing the store
 NO_PERIOD = "-"  # the range menu of an indicator without figures
+GRANULARITIES = ("quarter", "month")
 
 
 def resolve_db_path(db_path: str | Path | None) -> Path:
@@ -186,13 +187,31 @@ class Store:
         return indicator_periods(indicator, self.ranges, granularity)
 
     def table(self, indicator: Indicator, granularity: str) -> IndicatorTable:
-        """The indicator's table (every breakdown) for every period the explorer offers."""
+        """The indicator's table (every breakdown) for every period the explorer offers.
+
+        Computed together with every indicator read from the same extracts, for months and quarters at
+        once: they share one count of the extracts' records (for referrals, one pass of the look-back over
+        every referral), so choosing another of them, or the other granularity, reads the cache.
+        """
         key = (indicator.id, granularity)
         if key not in self._tables:
-            with self._read() as con:
-                table = compute(con, self.periods(indicator, granularity), [indicator.id], loaded=self.loaded)
-            self._tables[key] = table
+            self._compute_with_companions(indicator)
         return self._tables[key]
+
+    def _compute_with_companions(self, indicator: Indicator) -> None:
+        sources = {m.source for m in indicator.measures}
+        companions = [i for i in REGISTRY if {m.source for m in i.measures} == sources] or [indicator]
+        offered = {(i.id, g): self.periods(i, g) for i in companions for g in GRANULARITIES}
+        periods = list(dict.fromkeys(p for ps in offered.values() for p in ps))
+        with self._read() as con:
+            table = compute(con, periods, [i.id for i in companions], loaded=self.loaded)
+        by_indicator = dict(tuple(table.frame.groupby("indicator_id", sort=False)))
+        for (indicator_id, granularity), wanted in offered.items():
+            frame = by_indicator.get(indicator_id, table.frame.iloc[0:0])
+            frame = frame[frame["period"].isin([p.code for p in wanted])].reset_index(drop=True)
+            missing = {t: [indicator_id] for t, ids in table.missing_sources.items() if indicator_id in ids}
+            self._tables[(indicator_id, granularity)] = IndicatorTable(frame, missing, table.categories,
+                                                                       table.first_dates)
 
     def records(self, indicator: Indicator, period: Period, cell: tuple = (),
                 limit: int = DRILLDOWN_ROW_LIMIT) -> Records:
