@@ -16,7 +16,8 @@ Measured, round-robin in one run (every figure a median of several whole process
 Both floors skip the `rfc3987_syntax` import as the build does. Then: the pack's
 size and what it is made of, and (Playwright driving `/usr/bin/chromium`, never a
 downloaded browser) the time from navigation until every `.js-plotly-plot` is
-present, and until every chart has drawn its SVG. `--stages` adds where one
+present, and until every chart has drawn its SVG, beside the floor of as many of the plainest charts
+(one line, plotly's default layout) on a page of their own. `--stages` adds where one
 build's time goes (stage timers around the library's functions, and import time
 per package from `python -X importtime`). `--quick`: 3 runs, no four-quarter rows.
 """
@@ -143,6 +144,22 @@ def browser_times(html: Path, runs: int) -> tuple[list[float], list[float], list
         finally:
             browser.close()
     return present[1:], drawn[1:], sorted(set(problems)), parts[1:]
+
+
+def chart_floor_page(n: int, out: Path) -> Path:
+    """The floor of drawing `n` charts: a page with the pack's plotly.js bundle and `n` of the plainest
+    charts (one line of 36 points, plotly's default layout, no toolbar), in the same kind of div."""
+    plotly = (bl.REPO / "dscp_metrics" / "pack" / "assets" / "plotly" / "plotly-basic.min.js").read_text("utf-8")
+    ys = ", ".join(str(10 + (i * 7) % 13) for i in range(36))
+    charts = "".join(
+        f'<div id="c{i}" class="plotly-graph-div" style="height:300px;width:100%"></div>'
+        f'<script>Plotly.newPlot("c{i}", [{{type: "scatter", mode: "lines+markers", y: [{ys}]}}], '
+        f'{{height: 300, margin: {{t: 20}}}}, {{displayModeBar: false}});</script>'
+        for i in range(n))
+    page = out / "chart-floor.html"
+    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'><script>{plotly}</script></head>"
+                    f"<body>{charts}</body></html>", encoding="utf-8")
+    return page
 
 
 def page_parts(html: Path) -> list[tuple[str, int]]:
@@ -288,6 +305,9 @@ def main() -> int:
                  bl.Row("every chart's SVG drawn (from navigation)", drawn, unit="ms", goal=GOAL_DRAWN_MS),
                  bl.Row("  of which: plotly.js evaluated (at)", [p[0] for p in parts], unit="ms"),
                  bl.Row(f"  of which: Plotly.newPlot, {parts[0][2]} calls (sum)", [p[1] for p in parts], unit="ms")]
+        _, floor_drawn, _, floor_parts = browser_times(chart_floor_page(parts[0][2], OUT), runs)
+        rows += [bl.Row(f"floor: {parts[0][2]} plainest charts, every SVG drawn", floor_drawn, unit="ms"),
+                 bl.Row("  of which: Plotly.newPlot (sum)", [p[1] for p in floor_parts], unit="ms")]
     bl.print_table(f"dscp build on the sample ({n_nb} pack notebooks)", rows, runs)
     print("\npack page, by part:")
     for name, nbytes in page_parts(html):
