@@ -116,6 +116,21 @@ def test_unsuppressed_pack_has_the_restricted_banner_once_in_every_section(restr
         assert section(text, name).count('class="dscp-restricted"') == 1, name
 
 
+def test_the_same_data_and_build_time_give_the_same_bytes(sample_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC
+    made = []
+    for name in ("first", "second"):
+        assert build(sample_db, tmp_path / name, jobs=1 if name == "first" else 2).ok
+        made.append({f.name: f.read_bytes() for f in (tmp_path / name / PERIOD).iterdir() if f.is_file()})
+    assert set(made[0]) == {f"think-tank-{PERIOD}.html", f"think-tank-{PERIOD}.xlsx", "manifest.json"}
+    for name in (f"think-tank-{PERIOD}.html", f"think-tank-{PERIOD}.xlsx"):
+        assert made[0][name] == made[1][name], f"{name} differs between two builds of the same data"
+    assert b"1 January 2026" in made[0][f"think-tank-{PERIOD}.html"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ParameterError, match="SOURCE_DATE_EPOCH"):
+        build(sample_db, tmp_path / "third")
+
+
 def test_unknown_parameter_or_type_is_an_error_before_anything_runs(sample_db, tmp_path):
     with pytest.raises(ParameterError, match="unknown parameter 'colour'"):
         build(sample_db, tmp_path / "o", parameters={"colour": "red"})

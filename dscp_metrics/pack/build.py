@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +95,18 @@ def _swap_in(staging: Path, period_dir: Path, names: Iterable[str]) -> None:
             os.replace(source, target)
 
 
+def build_time() -> datetime:
+    """When the build happened: now, or `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when it is set, so that
+    two builds of the same data give the same bytes (reproducible-builds.org)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.now().astimezone()
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ParameterError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970; got {epoch!r}") from None
+
+
 def _context(period: Period, report, partnership: str, build_time: datetime, failed: int,
              download: str = "") -> dict[str, Any]:
     from .. import __version__
@@ -121,7 +133,7 @@ class _Build:
         self.chromium = chromium  # set: print each pack to PDF too (`--pdf`)
         self.commentary, self.extra, self.config, self.partnership = commentary, extra, config, partnership
         self.exporter = Exporter()
-        self.build_time = datetime.now().astimezone()
+        self.build_time = build_time()
         self.started = time.perf_counter()
 
     def period(self, period: Period) -> PeriodResult:
