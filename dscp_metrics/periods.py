@@ -98,7 +98,7 @@ class Period:
     def _years(self) -> str:
         return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
 
-    @property
+    @functools.cached_property  # a frozen dataclass: computed once, kept in the instance's __dict__
     def code(self) -> str:
         """The canonical form: ``2024-05``, ``2024-25-Q1`` or ``2024-25``."""
         if self.month is not None:
@@ -130,7 +130,7 @@ class Period:
             return 1
         return MONTHS_IN_YEAR if self.quarter is None else MONTHS_IN_QUARTER
 
-    @property
+    @functools.cached_property
     def first_day(self) -> date:
         """1 April for a year or Q1, 1 July for Q2, 1 October for Q3, 1 January for Q4; the 1st for a month."""
         if self.month is not None:
@@ -138,7 +138,7 @@ class Period:
         months_in = 0 if self.quarter is None else (self.quarter - 1) * MONTHS_IN_QUARTER
         return months_before(date(self.start_year, FIRST_MONTH, 1), -months_in)
 
-    @property
+    @functools.cached_property
     def last_day(self) -> date:
         """The day before the next period of the same kind starts."""
         return months_before(self.first_day, -self.length_in_months) - timedelta(days=1)
