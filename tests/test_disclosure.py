@@ -215,3 +215,52 @@ def test_positive_control_months_suppressed_apart_from_their_quarter_leak(tmp_pa
     ])
     findings = audit_published(computed.frame.assign(hidden=each_alone), 5)
     assert [(str(f.quantity), f.kind, f.low) for f in findings] == [("restraint_incidents 2025-02", "exact", 2)]
+
+
+# --- the classical pass over totals and parts ---------------------------------------------------------------
+
+
+def _sweep_every_group(groups, hidden, costs):
+    """The rule as written: sweep every group in order until a sweep changes nothing."""
+    hidden, changed = set(hidden), True
+    while changed:
+        changed = False
+        for total, parts in groups:
+            hidden_parts = [p for p in parts if p in hidden]
+            shown_parts = [p for p in parts if p not in hidden]
+            if ((total not in hidden and len(hidden_parts) == 1) or (total in hidden and not hidden_parts)) \
+                    and shown_parts:
+                hidden.add(min(shown_parts, key=lambda p: costs.get(p, (False, False, float("inf"), 0, 0))))
+                changed = True
+    return hidden
+
+
+def test_protect_groups_hand_case():
+    from dscp_metrics.disclosure.groups import protect_groups
+
+    # year = q1 + q2; q1 = m1 + m2. m1 hidden: q1 shows beside one hidden part, so m2 goes; q1 stays shown.
+    groups = [("year", ["q1", "q2"]), ("q1", ["m1", "m2"])]
+    assert protect_groups(groups, {"m1"}, {}) == {"m1", "m2"}
+    # q1 hidden as well: the year shows beside one hidden part, so q2 goes too; q1 is hidden beside a hidden
+    # part already, so m2 can show (m1 + q2 = year - m2: two unknowns, one equation)
+    assert protect_groups(groups, {"m1", "q1"}, {}) == {"m1", "q1", "q2"}
+    # a hidden total alone among shown parts is worked out from them: its cheapest part goes
+    assert protect_groups([("t", ["a", "b"])], {"t"}, {"b": (False, False, 1.0, 0, 0)}) == {"t", "b"}
+
+
+@given(st.integers(min_value=0, max_value=10_000))
+@settings(max_examples=300, deadline=None)
+def test_protect_groups_makes_the_choices_of_a_sweep_over_every_group(seed):
+    import random
+
+    from dscp_metrics.disclosure.groups import protect_groups
+
+    rng = random.Random(seed)
+    quantities = list(range(rng.randint(4, 25)))
+    groups = []
+    for _ in range(rng.randint(1, 12)):
+        members = rng.sample(quantities, rng.randint(3, min(6, len(quantities))))
+        groups.append((members[0], members[1:]))
+    hidden = set(rng.sample(quantities, rng.randint(0, 4)))
+    costs = {q: (False, False, rng.random(), 0, q) for q in quantities if rng.random() < 0.8}
+    assert protect_groups(groups, hidden, costs) == _sweep_every_group(groups, hidden, costs)

@@ -54,16 +54,28 @@ def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[
 
 
 def protect_groups(groups: list[tuple[Quantity, list[Quantity]]], hidden: set[Quantity], costs: dict) -> set[Quantity]:
-    """`hidden` grown until no group shows its total beside exactly one hidden part, or hides its total alone."""
+    """`hidden` grown until no group shows its total beside exactly one hidden part, or hides its total alone.
+
+    Sweeps the groups in order, again and again until a sweep changes nothing, hiding the cheapest shown
+    part of each group that needs one. A group is looked at again only once one of its quantities was
+    hidden since it was last found safe (the same choices as looking at every group every sweep)."""
     hidden = set(hidden)
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in groups:
+    holding: dict[Quantity, list[int]] = {}
+    for i, (total, parts) in enumerate(groups):
+        for q in (total, *parts):
+            holding.setdefault(q, []).append(i)
+    dirty = [True] * len(groups)
+    while any(dirty):
+        for i, (total, parts) in enumerate(groups):
+            if not dirty[i]:
+                continue
+            dirty[i] = False
             hidden_parts = [p for p in parts if p in hidden]
             shown_parts = [p for p in parts if p not in hidden]
             needs = (total not in hidden and len(hidden_parts) == 1) or (total in hidden and not hidden_parts)
             if needs and shown_parts:
-                hidden.add(min(shown_parts, key=lambda p: costs.get(p, (False, False, float("inf"), 0, 0))))
-                changed = True
+                chosen = min(shown_parts, key=lambda p: costs.get(p, (False, False, float("inf"), 0, 0)))
+                hidden.add(chosen)
+                for j in holding[chosen]:
+                    dirty[j] = True
     return hidden

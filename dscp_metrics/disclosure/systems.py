@@ -45,20 +45,25 @@ class System:
     """One connected part of the system, as the matrices of a linear programme."""
 
     def __init__(self, model: LinearModel, variables: list[int], relations, equalities) -> None:
-        from scipy.sparse import csr_matrix
-
         self.column = {v: i for i, v in enumerate(variables)}
         self.n = len(variables)
-        eq_rows, self.eq_rhs, self.eq_what, ub_rows, self.ub_what = [], [], [], [], []
+        self._eq_rows, self.eq_rhs, self.eq_what, self._ub_rows, self.ub_what = [], [], [], [], []
         for relation in relations:
-            (eq_rows if relation.equality else ub_rows).append(relation.terms)
+            (self._eq_rows if relation.equality else self._ub_rows).append(relation.terms)
             (self.eq_what if relation.equality else self.ub_what).append(relation.words)
             if relation.equality:
                 self.eq_rhs.append(0.0)
         for quantity, value in equalities:
-            eq_rows.append(tuple(model.expressions[quantity].items()))
+            self._eq_rows.append(tuple(model.expressions[quantity].items()))
             self.eq_rhs.append(float(value))
             self.eq_what.append(quantity)
+        self._lower = [model.lower[v] for v in variables]
+        self.signature = (tuple(variables), tuple(sorted((str(w), b) for w, b in zip(self.eq_what, self.eq_rhs))))
+        self._built = False  # the matrices are made when a programme is first solved (a part whose every
+        #                      quantity an earlier round settled never needs them)
+
+    def _build(self) -> None:
+        from scipy.sparse import csr_matrix
 
         def matrix(rows):
             if not rows:
@@ -70,12 +75,11 @@ class System:
                 return dense
             return csr_matrix((x, (i, j)), shape=(len(rows), self.n))
 
-        self.a_eq, self.a_ub = matrix(eq_rows), matrix(ub_rows)
-        self.b_ub = np.zeros(len(ub_rows)) if ub_rows else None
-        lower = [model.lower[v] for v in variables]
-        self.bounds = (0, None) if all(b == 0 for b in lower) else [
-            (b if math.isfinite(b) else None, None) for b in lower]
-        self.signature = (tuple(variables), tuple(sorted((str(w), b) for w, b in zip(self.eq_what, self.eq_rhs))))
+        self.a_eq, self.a_ub = matrix(self._eq_rows), matrix(self._ub_rows)
+        self.b_ub = np.zeros(len(self._ub_rows)) if self._ub_rows else None
+        self.bounds = (0, None) if all(b == 0 for b in self._lower) else [
+            (b if math.isfinite(b) else None, None) for b in self._lower]
+        self._built = True
 
     def objective(self, expression: dict[int, float]) -> np.ndarray:
         c = np.zeros(self.n)
@@ -86,6 +90,8 @@ class System:
     def _linprog(self, c: np.ndarray):
         from scipy.optimize import linprog
 
+        if not self._built:
+            self._build()
         return linprog(c, A_ub=self.a_ub, b_ub=self.b_ub, A_eq=self.a_eq, b_eq=self.eq_rhs or None,
                        bounds=self.bounds, method="highs")
 
