@@ -149,11 +149,14 @@ def systems(model: LinearModel, shown: dict[Quantity, float], wanted: set[Quanti
     spans = model.kept.setdefault("spans", {})  # the parts each quantity's expression reaches
     components = _Components(model.size)
     equalities = [(q, value) for q, value in shown.items() if q in model.expressions]
+    touched: set[int] = set()  # base parts that a quantity spanning several joins to others
     for q in [q for q, _ in equalities] + sorted(wanted):
         if q not in spans:
             spans[q] = tuple(sorted({root[v] for v in model.expressions[q]}))
-        components.join(spans[q])
-    final = {r: components.find(r) for r in base_members}
+        if len(spans[q]) > 1:
+            components.join(spans[q])
+            touched.update(spans[q])
+    final = {r: components.find(r) if r in touched else r for r in base_members}
     by_root: dict[int, list[Quantity]] = defaultdict(list)
     for q in sorted(wanted):
         by_root[final[root[next(iter(model.expressions[q]))]]].append(q)
