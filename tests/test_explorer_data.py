@@ -162,8 +162,9 @@ def test_a_wrong_path_is_one_sentence_and_leaves_nothing_behind(tmp_path):
         Store(tmp_path / "no" / "such" / "folder.duckdb")
     not_a_store = tmp_path / "extract.csv"
     not_a_store.write_text("a,b\n1,2\n")
-    with pytest.raises(DatabaseError, match="cannot open the database"):
+    with pytest.raises(DatabaseError, match=r"extract\.csv is not a DuckDB database: choose another") as caught:
         Store(not_a_store)
+    assert "!" not in str(caught.value)
 
 
 def test_default_database_is_the_repositorys(tmp_path, monkeypatch):

@@ -17,7 +17,6 @@ import pytest
 
 from dscp_metrics.explorer import RESTRICTED_LABEL, SUPPRESS_LABEL, Explorer, explore
 from dscp_metrics.explorer.layout import TAB_TITLES
-from dscp_metrics.explorer.widget import DEFAULT_EXPORT_DIR
 from dscp_metrics.config import PACKAGE_ROOT
 from dscp_metrics.load import load_folder
 from dscp_metrics.periods import parse_period
@@ -154,12 +153,25 @@ def test_drilldown_is_the_figures_records_for_the_focus_and_category(explorer, s
 # --- exports -------------------------------------------------------------------------------------------
 
 
-def test_exports_go_to_the_notebooks_folder_by_default(sample_db):
-    ex = Explorer(sample_db)
-    try:
-        assert ex.export_dir == DEFAULT_EXPORT_DIR == PACKAGE_ROOT / "notebooks" / "exports"
-    finally:
-        ex.close()
+def test_exports_go_beside_the_notebook_by_default(sample_db, tmp_path, monkeypatch):
+    for folder in (PACKAGE_ROOT / "notebooks", tmp_path):  # the repository's notebook, or a copy elsewhere
+        monkeypatch.chdir(folder)  # Lab starts a notebook's kernel in the notebook's folder
+        ex = Explorer(sample_db)
+        try:
+            assert ex.export_dir == folder / "exports"
+        finally:
+            ex.close()
+
+
+def test_the_export_link_goes_when_the_view_changes(explorer, tmp_path, monkeypatch):
+    monkeypatch.chdir(explorer.export_dir.parent)
+    explorer.indicator.value = "restraint_injuries"
+    explorer.export()
+    assert explorer.export_note.outputs
+    explorer.chart.value = "trend"  # the same figures drawn another way: the export still holds them
+    assert explorer.export_note.outputs
+    explorer.indicator.value = "csc_referrals"
+    assert explorer.export_note.outputs == ()
 
 
 def test_a_suppressed_export_is_announced_with_a_link(explorer, sample_db, monkeypatch):

@@ -17,7 +17,7 @@ import pytest
 from dscp_metrics.errors import DscpError
 from dscp_metrics.pack import pdf
 from dscp_metrics.present import palette
-from dscp_metrics.present.charts import PLOTLY_CONFIG, bar_figure, chart_div, stacked_figure
+from dscp_metrics.present.charts import PLOTLY_CONFIG, bar_figure, chart_div, stacked_figure, trend_figure
 from dscp_metrics.present.format import day, format_interval, format_value
 from dscp_metrics.present.html import RAG_SYMBOL, Raw, change_html, details, rag_badge, table_html
 from dscp_metrics.present.icons import assurance_icon, sparkline, variation_icon
@@ -222,3 +222,13 @@ def test_chromium_command_prints_one_file_offline(tmp_path):
     assert args[0] == "/usr/bin/chromium" and "--headless" in args and args[-1] == page.resolve().as_uri()
     assert f"--print-to-pdf={tmp_path / 'p.pdf'}" in args and f"--user-data-dir={tmp_path / 'profile'}" in args
     assert "--disable-background-networking" in args and "--no-pdf-header-footer" in args
+
+
+def test_trend_leaves_a_gap_where_a_share_has_nothing_to_divide_by():
+    nan = float("nan")
+    figure = trend_figure([{"name": "Level 1", "x": ["2024-04", "2024-05", "2024-06"], "values": [50.0, nan, None],
+                            "lower": [20.0, nan, None], "upper": [80.0, nan, None]}], "%", "% of injuries", True)
+    trace = figure["data"][0]
+    assert trace["y"] == [50.0, None, None]  # not NaN: plotly would label the axis "nan%"
+    assert trace["error_y"]["array"] == [30.0, None, None] and trace["error_y"]["arrayminus"] == [30.0, None, None]
+    assert trace["text"][2] == "2024-06: [c]" and "nan" not in trace["text"][1].lower()

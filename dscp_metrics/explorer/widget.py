@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ..config import PACKAGE_ROOT, Config, load_config
+from ..config import Config, load_config
 from ..errors import DscpError
 from ..indicators import REGISTRY
 from ..periods import parse_period
@@ -34,8 +34,15 @@ from .view import (
     numbers_html, title_html, view_figure, view_publication,
 )
 
-DEFAULT_EXPORT_DIR = PACKAGE_ROOT / "notebooks" / "exports"
+EXPORTS_FOLDER = "exports"  # beside the notebook: a kernel starts in its notebook's folder, which Lab shows
 PUBLICATIONS_KEPT = 24  # views published and kept, so that a change of chart or focus republishes nothing
+
+
+def default_export_dir() -> Path:
+    """`exports/` in the working folder: beside the notebook when the explorer runs in one (Lab starts a
+    notebook's kernel in its folder, so its file browser shows the exports there), `notebooks/exports/` for
+    the repository's `explore.ipynb`."""
+    return Path.cwd() / EXPORTS_FOLDER
 
 
 def _error(text: str) -> str:
@@ -48,11 +55,12 @@ class Explorer:
     def __init__(self, db_path: str | Path | None = None, suppress: bool = True, config: Config | None = None,
                  indicator: str | None = None, export_dir: str | Path | None = None) -> None:
         self.config = config or load_config()
-        self.export_dir = Path(export_dir) if export_dir is not None else DEFAULT_EXPORT_DIR
+        self.export_dir = Path(export_dir) if export_dir is not None else default_export_dir()
         self.store = Store(db_path)  # a missing or unreadable store is one sentence (DatabaseError), here
         self.publication: Publication | None = None
         self.view = None
         self.last_export: Path | None = None
+        self._exported_key: tuple | None = None
         self.last_refresh_seconds = 0.0
         self._publications: dict[tuple, Publication] = {}
         self._syncing = False
@@ -191,6 +199,8 @@ class Explorer:
                 load = f" (load {self.store.load_id[:8]})" if self.store.load_id else ""
                 notice = f"<p><b>A new load of the store was found{esc(load)}: the figures were read again.</b></p>"
             spec = self.spec()
+            if self.last_export is not None and self._exported_key != spec.publication_key:
+                self.export_note.outputs = ()  # the link said what an earlier view exported
             table = self.store.table(spec.indicator, spec.granularity)
             self.publication = self._publication(spec, table)
             self.view = view_figure(self.publication, spec, self.config.targets.get(spec.indicator_id))
@@ -231,7 +241,8 @@ class Explorer:
 
     # -- export and records --------------------------------------------------------------------------
     def export(self) -> Path | None:
-        """Write the view's published table (never the records) to `notebooks/exports/`, and link to it."""
+        """Write the view's published table (never the records) to `exports/` beside the notebook (see
+        `default_export_dir`), and link to it."""
         if self.publication is None:
             self.status.value = _error("There is no view to export: choose an indicator with figures first.")
             return None
@@ -240,7 +251,7 @@ class Explorer:
         except DscpError as exc:
             self.status.value = _error(str(exc))
             return None
-        self.last_export = path
+        self.last_export, self._exported_key = path, self.spec().publication_key
         self.export_note.outputs = ({"output_type": "display_data", "metadata": {},
                                      "data": {"text/html": export_link_html(path, self.publication.restricted),
                                               "text/plain": f"Exported to {path}"}},)

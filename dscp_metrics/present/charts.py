@@ -71,7 +71,7 @@ def spc_figure(series: SpcSeries, y_title: str, target: float | None = None, dat
     """The XmR chart of a published series (see the module docstring)."""
     unit = series.indicator.unit
     x = [d.strftime("%Y-%m-%d") for d in series.dates] if dated else list(series.periods)
-    y = [None if v is None else round(v, 6) for v in series.values]
+    y = [_point(v) for v in series.values]
     labels = [f"{d:%B %Y}" for d in series.dates] if dated else list(series.periods)
     texts = [f"{lab}: {SUPPRESSED if v is None else format_value(v, unit)}" for lab, v in zip(labels, series.values)]
     traces = [{
@@ -115,6 +115,11 @@ def spc_figure(series: SpcSeries, y_title: str, target: float | None = None, dat
     return {"data": traces, "layout": layout}
 
 
+def _point(value: float | None) -> float | None:
+    """A value as plotted: none for a hidden figure or one with nothing to divide by (a gap, not "nan")."""
+    return None if value is None or math.isnan(value) else round(value, 6)
+
+
 def trend_figure(lines: list[dict], unit: str, y_title: str, dated: bool) -> dict:
     """The figure over time: one line per entry of `lines` (`name`, `x`, `values` — None when hidden —, and
     optionally `lower`/`upper`, drawn as error bars), hover text from the published figures only."""
@@ -123,15 +128,15 @@ def trend_figure(lines: list[dict], unit: str, y_title: str, dated: bool) -> dic
         texts = [f"{x}: {SUPPRESSED if v is None else format_value(v, unit)}"
                  for x, v in zip(line["x"], line["values"])]
         trace = {"type": "scatter", "mode": "lines+markers", "x": line["x"], "name": line["name"], "text": texts,
-                 "y": [None if v is None else round(v, 6) for v in line["values"]], "connectgaps": False,
+                 "y": [_point(v) for v in line["values"]], "connectgaps": False,
                  "hovertemplate": "%{text}<extra></extra>"}
         if len(lines) == 1:
             trace["line"] = {"color": DATA_LINE, "width": 2}
         if line.get("lower") is not None:
             trace["error_y"] = {"type": "data", "thickness": 1, "color": MUTED,
-                                "array": [None if u is None or v is None else round(u - v, 6)
+                                "array": [_point(None if u is None or v is None else u - v)
                                           for u, v in zip(line["upper"], line["values"])],
-                                "arrayminus": [None if lo is None or v is None else round(v - lo, 6)
+                                "arrayminus": [_point(None if lo is None or v is None else v - lo)
                                                for lo, v in zip(line["lower"], line["values"])]}
         traces.append(trace)
     layout = _layout(SPC_HEIGHT, y_title)

@@ -23,6 +23,15 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _looks_like_duckdb(path: Path) -> bool:
+    """True when the file starts as a DuckDB database does (its magic bytes `DUCK` at offset 8)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
 def open_store(db_path: str | Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """A connection with the store at `db_path` attached read-only as `store`."""
     import duckdb
@@ -43,7 +52,10 @@ def open_store(db_path: str | Path, threads: int | None = None) -> duckdb.DuckDB
             raise DatabaseError(
                 f"the database {path} is open for writing by another process (a `dscp load` still running?): {message}"
             ) from None
-        raise DatabaseError(f"cannot open the database {path}: {message}") from None
+        if "not a valid duckdb database" in message.lower() or not _looks_like_duckdb(path):
+            raise DatabaseError(f"{path} is not a DuckDB database: choose another database, or load the extracts "
+                                f"into a new one with `dscp load DATA_DIR --db NEW.duckdb`") from None
+        raise DatabaseError(f"cannot open the database {path}: {message.rstrip('.!')}") from None
     return con
 
 
