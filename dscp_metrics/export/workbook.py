@@ -23,6 +23,8 @@ not in the file at all (no hidden sheet, row or cell holds it); every text cell
 goes through `safe_csv.neutralise` (a leading `=`, `+`, `-`, `@` gets an
 apostrophe, as in the CSV) and XlsxWriter is told never to turn a string into a
 formula or a link, so the workbook holds no formula.
+
+The cover's and the notes' words are in `workbook_words`; this module lays out the figures and writes the file.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -47,49 +48,25 @@ from ..publication.publish import Publication
 from .files import write_atomically
 from .indicator_table import FIGURE_COLUMNS
 from .safe_csv import neutralise
+from .workbook_words import (  # noqa: F401 - About, PARTNERSHIP: part of this module's interface
+    COVER_WIDTH, NOT_APPLICABLE, NOT_AVAILABLE, PARTNERSHIP, About, cover, notes_frame,
+)
 
-NOT_AVAILABLE = "[x]"
-NOT_APPLICABLE = "[z]"
 SHEET_COLUMNS = ["indicator_id", "title", *COLUMNS[1:]]
 WHOLE = "#,##0"
 ONE_DECIMAL = "#,##0.0"
 SHEET_NAME_LIMIT = 31  # Excel's limit
-PARTNERSHIP = "Durham Safeguarding Children Partnership"
 # text gptables would turn into a hyperlink ("[a](b)") or refuse (only symbols, as the unit "%"): written
 # by gptables as a placeholder, then over-written with the text itself
 _MARKDOWN_LINK = re.compile(r"\[.+\]\(.+\)")
 _ONLY_SYMBOLS = re.compile(r"[^a-zA-Z0-9]*")
 PLACEHOLDER = "text"
 _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
-COLUMN_WORDS = "\n".join((
-    "indicator_id: the indicator's stable id; title: its title.",
-    "period: 2024-05 a calendar month, 2024-25-Q1 a quarter, 2024-25 a financial year (from 1 April).",
-    "breakdown: all for the whole figure, else key=value (two keys joined by ;).",
-    "numerator: the count (for a count, the figure itself).",
-    "denominator: the denominator of a %, or the number of ratings of a mean.",
-    "value: the figure (a count, a percentage from 0 to 100, or a mean rating), stored unrounded.",
-    "lower_ci, upper_ci: its 95% confidence interval, in the unit of value.",
-    "unit: count, % or mean.",
-))
 FIGURE_WIDTH = 14  # characters: a figure shown to one decimal place, and its header
 UNIT_WIDTH = 8
 NOTE_WIDTHS = (14, 110)
-COVER_WIDTH = 70  # characters: the cover's text fits a portrait page
 LINE_POINTS = 15.0  # the height of one line of 12-point Arial (gptables' text): wrapped rows are given
 CHARS_PER_WIDTH = 1.15  # their height, as XlsxWriter cannot measure text and not every reader re-fits rows
-
-
-@dataclass(frozen=True)
-class About:
-    """What the cover says about a workbook (everything but the figures, which come from the publication)."""
-
-    title_period: str
-    contents: str = "Every figure computed for the periods asked."
-    partnership: str = PARTNERSHIP
-    built: datetime | None = None
-    load_log: pd.DataFrame | None = None
-    load_id: str | None = None
-    handling: str = ""
 
 
 def _figure(value: object, whole: bool, empty: str) -> object:
@@ -129,75 +106,6 @@ def sheet_name(title: str, used: set[str]) -> str:
         name, n = f"{name[:SHEET_NAME_LIMIT - 3]} {n}", n + 1
     used.add(name)
     return name
-
-
-def _extract_lines(load_log: pd.DataFrame | None) -> list[str]:
-    from ..present.format import day
-
-    if load_log is None or load_log.empty:
-        return ["Source extracts: not recorded for this store."]
-    lines = ["Source extracts, each with its load date (the date the extract was taken as at):"]
-    for row in load_log.to_dict("records"):
-        span = ""
-        if pd.notna(row.get("min_date")) and pd.notna(row.get("max_date")):
-            span = f"; records dated {day(pd.Timestamp(row['min_date']))} to {day(pd.Timestamp(row['max_date']))}"
-        loaded = (f" (loaded {day(pd.Timestamp(row['loaded_at']))} at {pd.Timestamp(row['loaded_at']):%H:%M})"
-                  if pd.notna(row.get("loaded_at")) else "")
-        lines.append(f"{row['file']}: load date {day(pd.Timestamp(row['load_date']))}{loaded}; "
-                     f"{int(row['rows_loaded']):,} rows loaded{span}.")
-    return lines
-
-
-def _suppression_lines(publication: Publication) -> list[str]:
-    if publication.restricted:
-        return [f"Suppression is off: small numbers are shown as they are. {RESTRICTED_SENTENCE}"]
-    t = publication.threshold
-    return [f"Small numbers are withheld and shown as {SUPPRESSED}: a count from 1 to {t}, a % whose numerator or "
-            f"denominator is from 1 to {t}, a mean of 1 to {t} ratings, and any further figure that would let a "
-            "withheld one be worked out from totals, months or shared counts. An audit checked that no withheld "
-            f"figure can be worked out from everything published here. {publication.hidden_count:,} of "
-            f"{len(publication.shown):,} rows are withheld."]
-
-
-def _cover(publication: Publication, about: About, empty_themes: list[str]):
-    from gptables import Cover
-
-    from .. import __version__
-    from ..present.format import day
-
-    built = about.built or datetime.now().astimezone()
-    intro = ([[{"bold": True}, RESTRICTED_SENTENCE]] if publication.restricted else []) + [
-        about.partnership, f"Period: {about.title_period}.", about.contents,
-        f"Built {day(built)} at {built:%H:%M} by dscp_metrics {__version__}"
-        + (f" from load {about.load_id}." if about.load_id else "."),
-    ] + ([about.handling] if about.handling else [])
-    lines = _extract_lines(about.load_log) + _suppression_lines(publication) + [
-        "Figures are stored unrounded: whole numbers as whole numbers, percentages, means and intervals "
-        "displayed to one decimal place.", *publication.notes]
-    if empty_themes:
-        lines.append(f"No figures in this workbook for: {', '.join(empty_themes)} (not asked for, or their "
-                     "extracts were not supplied).")
-    title = f"Think Tank figures: {about.title_period}" + (" — RESTRICTED" if publication.restricted else "")
-    return Cover(title, intro=intro, about=lines, width=COVER_WIDTH)
-
-
-def _notes(publication: Publication, indicators: Sequence[Indicator]) -> pd.DataFrame:
-    from ..present.html import definition_entries
-
-    if publication.restricted:
-        symbols = (f"{RESTRICTED_SENTENCE} Nothing is withheld. {NOT_AVAILABLE}: not available. "
-                   f"{NOT_APPLICABLE}: not applicable (a count has no denominator).")
-    else:
-        symbols = (f"{SUPPRESSED}: confidential, withheld to protect children's privacy (Government Statistical "
-                   f"Service symbol). It marks a small number (1 to {publication.threshold}) or a figure withheld "
-                   f"so that another withheld figure cannot be worked out, so {SUPPRESSED} does not mean "
-                   f"'from 1 to {publication.threshold}'. {NOT_AVAILABLE}: not available (a % over a "
-                   f"denominator of 0, or an interval of fewer than 2 ratings). {NOT_APPLICABLE}: not "
-                   "applicable (a count has no denominator).")
-    rows = [("symbols", symbols), ("columns", COLUMN_WORDS)]
-    rows += [(i.id, "\n".join(f"{term}: {text}" for term, text in [("Indicator", i.title), *definition_entries(i)]))
-             for i in indicators]
-    return pd.DataFrame(rows, columns=["Note reference", "Note text"])
 
 
 def _table(publication: Publication, theme, indicators: list[Indicator], about: About, frame: pd.DataFrame):
@@ -253,8 +161,9 @@ def workbook_bytes(publication: Publication, about: About) -> bytes:
     from pandas.errors import Pandas4Warning
 
     sheets, texts, empty = _theme_tables(publication, about)
-    notes = _notes(publication, [i for i in REGISTRY if i.id in set(publication.shown["indicator_id"])])
-    cover, restricted = _cover(publication, about, empty), ([RESTRICTED_SENTENCE] if publication.restricted else [])
+    notes = notes_frame(publication, [i for i in REGISTRY if i.id in set(publication.shown["indicator_id"])])
+    cover_sheet = cover(publication, about, empty)
+    restricted = [RESTRICTED_SENTENCE] if publication.restricted else []
     theme = copy.deepcopy(gptheme)
     theme.update_data_format({"valign": "top"})  # a note's number level with its first line
     buffer = io.BytesIO()
@@ -262,7 +171,7 @@ def workbook_bytes(publication: Publication, about: About) -> bytes:
         # gptables 2.0 uses pandas features pandas 3.1 deprecates; its own guidance warnings still show
         warnings.filterwarnings("ignore", category=Pandas4Warning, module=r"gptables\.")
         wb = produce_workbook(
-            buffer, sheets, theme=theme, cover=cover, notes_table=notes, auto_width={"Notes": False},
+            buffer, sheets, theme=theme, cover=cover_sheet, notes_table=notes, auto_width={"Notes": False},
             contentsheet_options={"subtitles": restricted + ["The notes sheet explains the symbols, the columns "
                                                              "and each indicator's definition and caveats."]},
             notesheet_options={"title": ": ".join(["Notes", *restricted])},
@@ -279,12 +188,12 @@ def workbook_bytes(publication: Publication, about: About) -> bytes:
     note_text = dict(zip(notes["Note reference"], notes["Note text"]))
     order = list(dict.fromkeys([*wb._annotations, *note_text]))  # gptables numbers notes as first referred to
     _fit_rows(notes_sheet, 3, [note_text[k] for k in order], NOTE_WIDTHS[1])  # after title, instructions, header
-    _fit_rows(wb.get_worksheet_by_name("Cover"), 0, _cover_rows(cover), COVER_WIDTH)
+    _fit_rows(wb.get_worksheet_by_name("Cover"), 0, _cover_rows(cover_sheet), COVER_WIDTH)
     for worksheet in wb.worksheets():
         worksheet.fit_to_pages(1, 0)  # printed: every column on the page, as many pages down as needed
     built = (about.built or datetime.now().astimezone()).astimezone().replace(tzinfo=None)
     keywords = "DSCP, Think Tank, indicators" + (", RESTRICTED" if restricted else "")
-    wb.set_properties({"title": cover.title, "author": about.partnership, "company": about.partnership,
+    wb.set_properties({"title": cover_sheet.title, "author": about.partnership, "company": about.partnership,
                        "subject": "Think Tank indicator table", "created": built, "comments": " ".join(restricted),
                        "keywords": keywords})
     wb.close()
