@@ -7,7 +7,7 @@ attended; an agency not invited counts as not attending.
 """
 
 from ..load.contract import AGENCIES, ATTENDANCE, MEETING_TYPES
-from .model import Dimension, Indicator, Measure, Ref, Source, table_source
+from .model import Indicator, Measure, Ref, Source, flag_dimension, table_source, vocabulary_dimension
 from .registry import Theme, register_theme
 
 INVITATIONS_SOURCE = table_source("meeting_invitations", "Multi-agency meeting invitations", "meeting_date",
@@ -22,17 +22,11 @@ MEETINGS_SOURCE = Source(
         "FROM store.meeting_attendance WHERE meeting_date BETWEEN {start} AND {end} GROUP BY meeting_id"
     ),
 )
-MEETING_TYPE = Dimension(key="meeting_type", title="type of meeting", sql="r.meeting_type",
-                         categories=tuple(c.code for c in MEETING_TYPES),
-                         labels=tuple(c.label[:1].upper() + c.label[1:] for c in MEETING_TYPES))
-AGENCY = Dimension(key="agency", title="agency", sql="r.agency", categories=tuple(c.code for c in AGENCIES),
-                   labels=tuple(c.label[:1].upper() + c.label[1:] for c in AGENCIES))
-ATTENDANCE_DIM = Dimension(key="attendance", title="attendance", sql="r.attendance",
-                           categories=tuple(c.code for c in ATTENDANCE),
-                           labels=tuple(c.label[:1].upper() + c.label[1:] for c in ATTENDANCE))
-CORE_ATTENDED = Dimension(key="core_attended", title="csc, police and health all attended",
-                          sql="CASE WHEN r.core_attended THEN 'yes' ELSE 'no' END", categories=("yes", "no"),
-                          labels=("All three attended", "Not all three attended"))
+MEETING_TYPE = vocabulary_dimension("meeting_type", "type of meeting", MEETING_TYPES)
+AGENCY = vocabulary_dimension("agency", "agency", AGENCIES)
+ATTENDANCE_DIM = vocabulary_dimension("attendance", "attendance", ATTENDANCE)
+CORE_ATTENDED = flag_dimension("core_attended", "csc, police and health all attended", "All three attended",
+                               "Not all three attended")
 INVITED_WORDS = "agencies invited to multi-agency meetings dated in the period (one per meeting and agency)"
 MEETINGS_WORDS = "distinct multi-agency meetings dated in the period"
 

@@ -127,6 +127,13 @@ class Dimension:
         return category
 
 
+def vocabulary_dimension(key: str, title: str, vocabulary, **options) -> Dimension:
+    """A dimension over a column coded from a vocabulary of the contract (`key` is the column): its codes in
+    the contract's order, each labelled by its description with a capital letter."""
+    return Dimension(key=key, title=title, sql=f"r.{key}", categories=tuple(c.code for c in vocabulary),
+                     labels=tuple(c.label[:1].upper() + c.label[1:] for c in vocabulary), **options)
+
+
 def flag_dimension(key: str, title: str, yes: str, no: str, history_months: int = 0) -> Dimension:
     """A yes/no dimension from a boolean column of the source's records (`key` is the column)."""
     return Dimension(key=key, title=title, sql=f"CASE WHEN r.{key} THEN 'yes' ELSE 'no' END",
