@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..disclosure.decide import SUPPRESSED
 from ..errors import ParameterError
 from ..indicators import REGISTRY, THEMES, Indicator
 from ..periods import parse_period
-from ..present.charts import bar_figure, spc_figure, stacked_figure, trend_figure
+from ..present.charts import breakdown_figure, hidden_caption, spc_figure, trend_figure
 from ..present.format import format_interval, format_value
 from ..present.html import esc, table_html
 from ..present.labels import axis_title, cell_label
@@ -179,18 +178,11 @@ def _breakdown_view(shown: pd.DataFrame, spec: ViewSpec) -> View:
                           "in the Breakdown menu.")
     focus = focus_period(shown, spec)
     rows = shown[(shown["period"] == focus) & (shown["breakdown"] != "all")]
-    values = [None if h else v for v, h in zip(rows["value"], rows["hidden"])]
     dims = [indicator.dimension(k) for k in spec.keys]
     title = f"{indicator.label} by {' and '.join(d.title for d in dims)}, {focus}"
-    if len(dims) == 2:
-        sections = list(dict.fromkeys(dims[0].label(c[0][1]) for c in rows["cell"]))
-        ratings = list(dict.fromkeys(c[1][1] for c in rows["cell"]))
-        shares = {(dims[0].label(c[0][1]), c[1][1]): v for c, v in zip(rows["cell"], values)}
-        return View(stacked_figure(sections, ratings, shares, axis_title(indicator)), "", title=title)
-    figure = bar_figure([cell_label(indicator, c) for c in rows["cell"]], values, indicator.unit,
-                        axis_title(indicator), ranked=indicator.chart == "ranked_bars")
-    notes = [f"Categories marked {SUPPRESSED} are hidden to protect the people concerned."] if None in values else []
-    return View(figure, "", notes, title=title)
+    figure, values = breakdown_figure(indicator, rows)
+    caption = hidden_caption(values) if len(dims) == 1 else ""
+    return View(figure, "", [caption] if caption else [], title=title)
 
 
 def _spc_view(shown: pd.DataFrame, spec: ViewSpec, target: float | None) -> View:

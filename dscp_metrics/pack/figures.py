@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..disclosure.decide import SUPPRESSED
 from ..indicators import Indicator
-from ..present.charts import bar_figure, grouped_figure, spc_figure, stacked_figure
+from ..present.charts import breakdown_figure, grouped_figure, hidden_caption, spc_figure
 from ..present.format import format_interval, format_value, month
 from ..present.html import RAG_SYMBOL
 from ..present.labels import axis_title, cell_label
@@ -120,12 +120,6 @@ def _breakdown_rows(report: PeriodReport, indicator: Indicator, keys: tuple[str,
     return cells[[tuple(k for k, _ in c) == keys for c in cells["cell"]]]
 
 
-def _hidden_caption(values) -> str:
-    if any(v is None for v in values):
-        return f"Categories shown as {SUPPRESSED} are hidden to protect the people concerned."
-    return ""
-
-
 def _chart_id(*parts: str) -> str:
     return "-".join(parts).replace("_", "-")
 
@@ -140,23 +134,14 @@ def breakdown_specs(report: PeriodReport, indicator: Indicator, skip: tuple = ()
         dims = [indicator.dimension(k) for k in keys]
         by = " and ".join(d.title for d in dims)
         title = f"{indicator.label} by {by}, {report.label}"
-        values = [None if h else v for v, h in zip(rows["value"], rows["hidden"])]
-        if len(keys) == 2:
-            sections = list(dict.fromkeys(dims[0].label(c[0][1]) for c in rows["cell"]))
-            ratings = list(dict.fromkeys(c[1][1] for c in rows["cell"]))
-            shares = {(dims[0].label(c[0][1]), c[1][1]): v for c, v in zip(rows["cell"], values)}
-            figure = stacked_figure(sections, ratings, shares, axis_title(indicator))
-        else:
-            labels = [cell_label(indicator, c) for c in rows["cell"]]
-            figure = bar_figure(labels, values, indicator.unit, axis_title(indicator),
-                                ranked=indicator.chart == "ranked_bars")
+        figure, values = breakdown_figure(indicator, rows)
         whole = report.figure(indicator.id)
         alt = [f"Bar chart: {title}."]
         if whole is not None:
             alt.append(f"In all: {format_value(whole['value'], indicator.unit, whole['hidden'])}.")
         alt.append("; ".join(f"{cell_label(indicator, c)}: {format_value(v, indicator.unit, v is None)}"
                              for c, v in zip(rows["cell"], values)) + ".")
-        caption = _hidden_caption(values)
+        caption = hidden_caption(values)
         alt.append(caption)
         specs.append(ChartSpec(_chart_id("bar", indicator.id, *keys), title, figure,
                                " ".join(a for a in alt if a), numbers_table(report, indicator, rows),
@@ -188,7 +173,7 @@ def grouped_specs(report: PeriodReport, first: Indicator, second: Indicator) -> 
         alt = [f"Bar chart: {title}."] + [
             f"{name}: " + "; ".join(f"{label} {format_value(v, unit, v is None)}" for label, v in zip(labels, values))
             + "." for name, values in series]
-        caption = _hidden_caption([v for _, values in series for v in values])
+        caption = hidden_caption([v for _, values in series for v in values])
         alt.append(caption)
         table = {"Category": labels}
         for indicator, frame in zip(both, rows):

@@ -25,6 +25,7 @@ import math
 from ..disclosure.decide import SUPPRESSED
 from ..report.series import SpcSeries
 from .format import NO_FIGURE, format_value
+from .labels import axis_title, cell_label
 from .palette import (
     BAR, BAR_SECOND, DATA_LINE, FONT_FAMILY, GRID, LIMIT_LINE, MEAN_LINE, MUTED, POINT_STYLE, RAG_FILL,
     RAG_TEXT_ON_FILL, TARGET_LINE, TEXT, WHITE,
@@ -245,3 +246,26 @@ def chart_div(figure: dict, chart_id: str) -> str:
     return pio.to_html(figure, include_plotlyjs=False, include_mathjax=False, full_html=False, validate=False,
                        div_id=f"chart-{chart_id}", config=PLOTLY_CONFIG,
                        default_height=f"{figure['layout']['height']}px", default_width="100%")
+
+
+def hidden_caption(values) -> str:
+    """The sentence under a breakdown chart with a hidden category (empty when none is hidden)."""
+    if any(v is None for v in values):
+        return f"Categories shown as {SUPPRESSED} are hidden to protect the people concerned."
+    return ""
+
+
+def breakdown_figure(indicator, rows) -> tuple[dict, list]:
+    """One period's breakdown of an indicator (`rows`: its published cells of one breakdown): bars, ranked
+    when the indicator says so, or for two keys stacked shares; and the values drawn (None when hidden)."""
+    values = [None if h else v for v, h in zip(rows["value"], rows["hidden"])]
+    keys = [k for k, _ in rows["cell"].iloc[0]] if len(rows) else []
+    if len(keys) == 2:
+        first = indicator.dimension(keys[0])
+        sections = list(dict.fromkeys(first.label(c[0][1]) for c in rows["cell"]))
+        ratings = list(dict.fromkeys(c[1][1] for c in rows["cell"]))
+        shares = {(first.label(c[0][1]), c[1][1]): v for c, v in zip(rows["cell"], values)}
+        return stacked_figure(sections, ratings, shares, axis_title(indicator)), values
+    figure = bar_figure([cell_label(indicator, c) for c in rows["cell"]], values, indicator.unit,
+                        axis_title(indicator), ranked=indicator.chart == "ranked_bars")
+    return figure, values
