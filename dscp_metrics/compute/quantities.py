@@ -44,6 +44,12 @@ def normalised(measure: Measure, filters: dict[str, tuple[str, ...]], found: dic
     return tuple(out)
 
 
+def with_one_code(filters: tuple[tuple[str, tuple[str, ...]], ...], key: str, code: str) -> tuple:
+    """Canonical `filters` (as `normalised` gives them) narrowed to one `code` of `key`, still canonical
+    when the dimension has two or more categories (one code is then never "every category")."""
+    return tuple(sorted([*((k, v) for k, v in filters if k != key), (key, (code,))]))
+
+
 @lru_cache(maxsize=1024)
 def _every_category(dimension: Dimension, found: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(dimension.all_categories(found)))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..compute.quantities import Quantity
+from ..compute.quantities import Quantity, with_one_code
 from ..indicators import MEASURES
 from ..periods import parse_period
 
@@ -33,10 +33,7 @@ def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[
             codes = filters.get(dim.key, dim.all_categories(found.get(dim.key, ())))
             if len(codes) < 2:
                 continue
-            # q's filters are canonical and a single code is never "every category" (there are two or more),
-            # so a part's canonical filters are q's with this key set to its one code, in key order
-            others = [(k, v) for k, v in q.filters if k != dim.key]
-            parts = [Quantity(q.measure, q.period, tuple(sorted([*others, (dim.key, (c,))]))) for c in codes]
+            parts = [Quantity(q.measure, q.period, with_one_code(q.filters, dim.key, c)) for c in codes]
             if all(p in present for p in parts):
                 groups.append((q, parts))
         if measure.window == "period":

@@ -124,9 +124,9 @@ class System:
 def _base_parts(model: LinearModel) -> tuple[list[int], dict[int, list[int]], dict[int, list]]:
     """The parts the relations alone connect (the same in every round of one publication), worked out once
     per model: each variable's part, each part's variables and its relations."""
-    cached = model.kept.get("base_parts")
-    if cached is not None and cached[0] == (model.size, len(model.relations)):
-        return cached[1]
+    cached = model.kept.get("base_parts")  # a model is not changed once `build_model` has made it
+    if cached is not None:
+        return cached
     components = _Components(model.size)
     for relation in model.relations:
         components.join(v for v, _ in relation.terms)
@@ -138,7 +138,7 @@ def _base_parts(model: LinearModel) -> tuple[list[int], dict[int, list[int]], di
     for relation in model.relations:
         relations[root[relation.terms[0][0]]].append(relation)
     parts = (root, dict(members), dict(relations))
-    model.kept["base_parts"] = ((model.size, len(model.relations)), parts)
+    model.kept["base_parts"] = parts
     return parts
 
 

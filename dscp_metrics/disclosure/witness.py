@@ -41,18 +41,17 @@ def certify(system: System, expressions: dict[Quantity, dict[int, float]], truth
     high = dict(low)
     open_ = [q for q in expressions]
     safe: dict[Quantity, tuple[float, float, tuple]] = {}
+    objectives = {q: system.objective(expressions[q]) for q in expressions}  # each number as a row vector
     sign, idle = 1.0, 0
     for _ in range(MAX_PASSES):
         if not open_ or idle == 2:  # down and up both tried without progress: the rest one by one
             break
-        c = np.zeros(system.n)
-        for q in open_:
-            c += system.objective(expressions[q])
+        c = np.sum([objectives[q] for q in open_], axis=0)
         x = system.point(sign * c)
         settled = []
         if x is not None:
             for q in open_:
-                value = float(sum(coefficient * x[system.column[v]] for v, coefficient in expressions[q].items()))
+                value = float(objectives[q] @ x)
                 low[q], high[q] = min(low[q], value), max(high[q], value)
                 if rules_out(low[q], high[q], truth[q], threshold, q in small):
                     safe[q] = (low[q], high[q], ())
