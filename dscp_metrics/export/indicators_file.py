@@ -28,8 +28,7 @@ def indicator_publication(db_path: str | Path, periods: Sequence[str], *, suppre
 def _publish_with_sources(db_path, periods, *, suppress, ids, threshold):
     """The publication, and the load log and load id of the store it was computed from (one reading)."""
     from ..config import load_config
-    from ..store import store_tables
-    from ..store.read import read_load_id
+    from ..store.read import read_load_id, read_load_log
 
     parsed = parse_periods(periods)  # a bad period or id fails before the database is opened
     for indicator_id in ids or ():
@@ -42,8 +41,7 @@ def _publish_with_sources(db_path, periods, *, suppress, ids, threshold):
             if background is not None:
                 background.join()
             table = compute(con, parsed, ids)
-            load_log = con.execute("SELECT * FROM store.load_log ORDER BY source").df() \
-                if "load_log" in store_tables(con) else None
+            load_log = read_load_log(con)
             load_id = read_load_id(con)
         finally:
             con.close()

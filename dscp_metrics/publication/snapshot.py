@@ -51,7 +51,7 @@ def read_snapshot(db_path: str | Path, period: str | Period, wait_s: float | Non
     of zeros would look complete.
     """
     from ..store.lock import DEFAULT_WAIT_S
-    from ..store.read import read_load_id
+    from ..store.read import read_load_id, read_load_log
 
     period = parse_period(period)
     db_path = Path(db_path)
@@ -67,8 +67,7 @@ def read_snapshot(db_path: str | Path, period: str | Period, wait_s: float | Non
             series = [i.id for i in REGISTRY if i.has_monthly_series]
             months = compute(con, pack_months(period), series, loaded=loaded, whole_only=True)
             table.frame = pd.concat([table.frame, months.frame], ignore_index=True)
-            load_log = con.execute("SELECT * FROM store.load_log ORDER BY source").df() \
-                if "load_log" in loaded else pd.DataFrame()
+            load_log = read_load_log(con, loaded)
             reasons = con.execute(REJECT_REASON_SQL).df() if "rejects" in loaded \
                 else pd.DataFrame(columns=["source", "reason", "rows"])
             level3 = _level3(con, period, loaded)

@@ -77,3 +77,13 @@ def read_load_id(con: duckdb.DuckDBPyConnection) -> str | None:
         return None
     row = con.execute(f"SELECT load_id FROM {STORE}.store_info LIMIT 1").fetchall()
     return row[0][0] if row else None
+
+
+def read_load_log(con: duckdb.DuckDBPyConnection, loaded: set[str] | None = None):
+    """The store's `load_log` (one row per extract loaded: file, load date, rows), by source; an empty frame
+    for a store without one. `loaded`: the store's tables, when the caller has them."""
+    import pandas as pd
+
+    if "load_log" not in (store_tables(con) if loaded is None else loaded):
+        return pd.DataFrame()
+    return con.execute(f"SELECT * FROM {STORE}.load_log ORDER BY source").df()
