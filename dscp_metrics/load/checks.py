@@ -154,8 +154,6 @@ def column_stages(col: Column, load_date: date, earliest: date) -> tuple[list[st
 # Columns whose distinct values are few next to their rows (a date, a number, a code): each
 # distinct value is checked once and the rows are joined to the result.
 DICTIONARY_TYPES = frozenset({ColumnType.DATE, ColumnType.WHOLE_NUMBER, ColumnType.CODE, ColumnType.CODE_LIST})
-# A cell that needs more than a look: it starts or ends with a character trimmed, or holds a control character.
-ATTENTION_PATTERN = r"^[ \t\r\n\x{00A0}]|[ \t\r\n\x{00A0}]$|[\x00-\x1f\x7f]"
 
 
 def _stages_sql(source: str, per_column: list[tuple[Column, tuple[list[str], ...]]], keep: list[str]) -> str:
@@ -174,8 +172,9 @@ _TRIMMED_BYTES = (32, 9, 13, 10)  # space, tab, CR, LF; the no-break space is th
 def needs_attention(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
     """Per cell: does it start or end with a character that is trimmed, or hold a control character?
 
-    Read straight from the UTF-8 bytes of Arrow's buffers (what `ATTENTION_PATTERN`
-    says, without a regular expression per cell). A missing cell needs none.
+    Read straight from the UTF-8 bytes of Arrow's buffers, without a regular expression per cell: a
+    leading or trailing space, tab, line break or no-break space, or any control character (U+0000 to
+    U+001F, DEL). A missing cell needs none.
     """
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     out = []
@@ -221,8 +220,10 @@ def _check_distinct(con, col: Column, column: pa.ChunkedArray, load_date: date, 
     wanted = [f"v_{c}", f"e_{c}"] + ([f"u_{c}"] if col.type is ColumnType.CODE_LIST else [])
     source = f"SELECT i, raw_value, nullif(trim(raw_value, {sql_text(TRIM_CHARS)}), '') AS t_{c} FROM {name}"
     query = _stages_sql(source, [(col, column_stages(col, load_date, earliest))], ["i", *wanted])
-    checked = con.sql(f"{query} ORDER BY i").to_arrow_table()
-    con.unregister(name)
+    try:
+        checked = con.sql(f"{query} ORDER BY i").to_arrow_table()
+    finally:
+        con.unregister(name)
     return {w: pc.take(checked.column(w), indices) for w in wanted}
 
 

@@ -47,7 +47,6 @@ if TYPE_CHECKING:  # pandas is imported on use: `dscp load` never needs it
     import pandas as pd
 
 REJECT_COLUMNS = ["file", "line", "column", "value", "reason"]
-MAX_COLUMNS = 32  # more than any extract has: the per-column working tables are d0, d1, ...
 _HIDDEN_CONTROLS = [*range(0, 9), 11, 12, *range(14, 32), 127]
 
 
@@ -90,7 +89,7 @@ class CheckTables:
             con.execute(f"DROP VIEW IF EXISTS {self.prefix}{view}")
         for table in ("problems", "cell_rejects", "group_rejects", "duplicates", "bad"):
             con.execute(f"DROP TABLE IF EXISTS {self.prefix}{table}")
-        for name in ("raw", "wrong_arrow", "cells", *(f"d{i}" for i in range(MAX_COLUMNS))):
+        for name in ("raw", "wrong_arrow", "cells"):  # a column's `d<i>` is unregistered by `_check_distinct`
             try:
                 con.unregister(f"{self.prefix}{name}")
             except duckdb.Error:  # pragma: no cover - never registered
