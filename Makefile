@@ -16,7 +16,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name dscp --display-name "DSCP Think Tank (Python 3)" >/dev/null
+	$(BYTECODE)
 	touch $@
+
+# The package's bytecode, as pip writes it for a regular install (an editable one leaves it to the first
+# import, which cannot write it where PYTHONDONTWRITEBYTECODE is set: every process, and every notebook
+# kernel of a build, would compile the package again). Python ignores a .pyc older than its source.
+BYTECODE = $(BIN)/python -m compileall -q dscp_metrics
 
 load: install
 	$(BIN)/dscp load data/sample --db $(DB)
@@ -50,6 +56,7 @@ test: install $(if $(NPM),node_modules/.package-lock.json)
 BENCH_ARGS ?=
 
 benchmarks: install
+	$(BYTECODE)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_indicators.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/bench_disclosure.py $(BENCH_ARGS)

@@ -16,8 +16,12 @@ def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def make_store(path: Path, **tables: list[tuple]) -> Path:
-    """Write a store holding exactly the given tables (a table not given was never loaded)."""
+def make_store(path: Path, counted: bool = True, **tables: list[tuple]) -> Path:
+    """Write a store holding exactly the given tables (a table not given was never loaded) and, as a load
+    does, their counted tables (`csc_referrals_counted`); without them when not `counted` (a store written
+    before loads wrote them)."""
+    from dscp_metrics.load.counted import write_counted_tables
+
     con = duckdb.connect(str(path))
     try:
         for name, rows in tables.items():
@@ -27,6 +31,13 @@ def make_store(path: Path, **tables: list[tuple]) -> Path:
                 con.executemany(f'INSERT INTO "{name}" VALUES ({placeholders})', [list(r) for r in rows])
     finally:
         con.close()
+    if counted:
+        con = duckdb.connect()
+        try:
+            con.execute(f"ATTACH '{path}' AS store")
+            write_counted_tables(con, set(tables))
+        finally:
+            con.close()
     return path
 
 

@@ -72,9 +72,11 @@ REREFERRAL_CASES = [
 ]
 
 
+@pytest.mark.parametrize("counted", [True, False], ids=["counted-table", "look-back-at-read"])
 @pytest.mark.parametrize("rows, expected", REREFERRAL_CASES)
-def test_rereferral_flag(tmp_path, rows, expected):
-    db = make_store(tmp_path / "s.duckdb", csc_referrals=referrals(*rows))
+def test_rereferral_flag(tmp_path, rows, expected, counted):
+    """The same re-referrals whether read from the counted table a load writes or worked out at read time."""
+    db = make_store(tmp_path / "s.duckdb", counted=counted, csc_referrals=referrals(*rows))
     dates = {rid: d(date) for rid, _, date, _ in rows}
     periods = sorted({_quarter(date) for date in dates.values()})
     table = compute(db, periods, ["rereferral_rate"])

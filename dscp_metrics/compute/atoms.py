@@ -39,8 +39,9 @@ def additive_by_source(measures: Iterable[Measure]) -> dict[str, list[Measure]]:
     return grouped
 
 
-def atoms_sql(source_name: str, measures: Sequence[Measure], first, last) -> str:
-    """One query: per month and category combination, every measure's value (and a sum's sum of squares)."""
+def atoms_sql(source_name: str, measures: Sequence[Measure], first, last, precounted: bool = False) -> str:
+    """One query: per month and category combination, every measure's value (and a sum's sum of squares);
+    `precounted`: read the source's counted table (the store holds it)."""
     source = SOURCES.get(source_name)
     dims = source_dimensions(measures)
     keys = [f"strftime(r.{source.date_column}, '%Y-%m') AS month"] + [f"{d.category_sql} AS d_{d.key}" for d in dims]
@@ -51,7 +52,7 @@ def atoms_sql(source_name: str, measures: Sequence[Measure], first, last) -> str
             value = f"CAST({m.value_sql} AS DOUBLE)"
             figures.append(f"coalesce(sum({value} * {value}), 0) AS q_{m.id}")
     return (f"SELECT {', '.join(keys)}, {', '.join(figures)} "
-            f"FROM ({source_sql(source_name, first, last)}) r GROUP BY ALL")
+            f"FROM ({source_sql(source_name, first, last, precounted=precounted)}) r GROUP BY ALL")
 
 
 def prefetched_name(sql: str) -> str:
@@ -91,22 +92,25 @@ def prefetch(con, queries: Sequence[str]) -> threading.Thread | None:
     return thread
 
 
-def atom_plan(indicators, periods) -> dict[str, tuple[list[Measure], str]]:
-    """For each source: its additive measures (of these indicators) and the one query that counts their atoms."""
-    from .spans import covering_span
+def atom_plan(indicators, periods, loaded: set[str]) -> dict[str, tuple[list[Measure], str]]:
+    """For each source: its additive measures (of these indicators) and the one query that counts their atoms
+    (from the source's counted table when the store's tables, `loaded`, hold it)."""
+    from .spans import covering_span, precounted
 
     measures = list(dict.fromkeys(m for i in indicators for m in i.measures))
     plan = {}
     for source_name, source_measures in additive_by_source(measures).items():
         first, last = covering_span(periods, {m.window for m in source_measures})
-        plan[source_name] = (source_measures, atoms_sql(source_name, source_measures, first, last))
+        plan[source_name] = (source_measures, atoms_sql(source_name, source_measures, first, last,
+                                                        precounted(source_name, loaded)))
     return plan
 
 
 def prefetch_for(con, periods, ids=None) -> threading.Thread | None:
     """Start the atom queries of the large, pre-counted extracts (referrals) for these periods and indicators."""
     from ..indicators import REGISTRY
+    from ..store import store_tables
 
     indicators = [REGISTRY.get(i) for i in ids] if ids else list(REGISTRY)
-    plan = atom_plan(indicators, periods)
+    plan = atom_plan(indicators, periods, store_tables(con))
     return prefetch(con, [sql for name, (_, sql) in plan.items() if SOURCES.get(name).counted_sql])

@@ -66,13 +66,26 @@ def merge(where: dict[str, tuple[str, ...]], cell: Sequence[tuple[str, str]]) ->
 def row_quantities(indicator: Indicator, period: str, cell: Sequence[tuple[str, str]],
                    found: dict) -> tuple[Quantity, Quantity | None]:
     """The numerator's and the denominator's quantity of one row of the indicator table."""
+    return in_period(indicator, period, cell_filters(indicator, cell, found))
+
+
+def cell_filters(indicator: Indicator, cell: Sequence[tuple[str, str]], found: dict) -> tuple[tuple, tuple | None]:
+    """The canonical filters of the numerator and the denominator (None without one) of a breakdown cell:
+    the same in every period."""
     numerator = indicator.numerator
-    num = Quantity(numerator.measure.id, period, normalised(numerator.measure, merge(numerator.filters, cell), found))
+    num = normalised(numerator.measure, merge(numerator.filters, cell), found)
     if indicator.denominator is None:
         return num, None
     den_keys = indicator.denominator_by
     den_cell = [(k, v) for k, v in cell if den_keys is None or k in den_keys]
     denominator = indicator.denominator
-    den = Quantity(denominator.measure.id, period,
-                   normalised(denominator.measure, merge(denominator.filters, den_cell), found))
-    return num, den
+    return num, normalised(denominator.measure, merge(denominator.filters, den_cell), found)
+
+
+def in_period(indicator: Indicator, period: str,
+              filters: tuple[tuple, tuple | None]) -> tuple[Quantity, Quantity | None]:
+    """The row's quantities in `period` from its cell's filters (`cell_filters`)."""
+    num = Quantity(indicator.numerator.measure.id, period, filters[0])
+    if filters[1] is None:
+        return num, None
+    return num, Quantity(indicator.denominator.measure.id, period, filters[1])

@@ -19,6 +19,7 @@ from ..sql import sql_date, sql_text
 
 EARLIEST = dt.date(1, 1, 1)
 LATEST = dt.date(9999, 12, 31)
+EVERY_DATE = (EARLIEST.replace(year=1000), LATEST.replace(year=9000))  # a span holding every record's date
 
 
 def window_span(period: Period, kind: str) -> tuple[dt.date, dt.date]:
@@ -40,15 +41,30 @@ def covering_span(periods: Iterable[Period], kinds: Iterable[str]) -> tuple[dt.d
     return min(s[0] for s in spans), max(s[1] for s in spans)
 
 
-def source_sql(source_name: str, first: dt.date, last: dt.date, *, counted: bool = True) -> str:
-    """The source's records (or per-day counts) dated from `first` to `last` (with its look-back history)."""
-    template = SOURCES.get(source_name).sql(counted)
+def source_sql(source_name: str, first: dt.date, last: dt.date, *, counted: bool = True,
+               precounted: bool = False) -> str:
+    """The source's records (or per-day counts, from the store's counted table when `precounted`) dated from
+    `first` to `last` (with its look-back history)."""
+    template = SOURCES.get(source_name).sql(counted, precounted)
     return template.format(start=sql_date(first), end=sql_date(last), lookback_start=sql_date(months_before(first, 12)))
+
+
+def precounted(source_name: str, loaded: Iterable[str]) -> bool:
+    """True when the store (whose tables are `loaded`) holds the source's counted table."""
+    table = SOURCES.get(source_name).counted_table
+    return table is not None and table in loaded
 
 
 def all_records_sql(source_name: str) -> str:
     """The source's records over every date (for the categories the data holds)."""
-    return source_sql(source_name, EARLIEST.replace(year=1000), LATEST.replace(year=9000), counted=False)
+    return source_sql(source_name, EVERY_DATE[0], EVERY_DATE[1], counted=False)
+
+
+def counted_table_sql(source_name: str) -> str:
+    """What `dscp load` writes as the source's counted table: its per-day counts over every record, ordered
+    by every column, the date first (each record's look-back reads the whole history, so the days of any
+    window give that window's exact figure)."""
+    return f"SELECT * FROM ({source_sql(source_name, *EVERY_DATE)}) ORDER BY ALL"
 
 
 def windows_values_sql(periods: Sequence[Period], kind: str) -> str:

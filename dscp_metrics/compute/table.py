@@ -32,7 +32,7 @@ from ..indicators import REGISTRY, SOURCES, Indicator, Ref
 from ..periods import Period, months_before, parse_periods
 from ..store import store_tables
 from .atoms import atom_plan
-from .quantities import row_quantities
+from .quantities import cell_filters, in_period
 from .spans import window_span
 from .values import Answer, AtomValues, Request, data_categories, distinct_values
 
@@ -101,7 +101,7 @@ def compute(con, periods: Sequence[Period], ids: Sequence[str] | None = None,
     ready = [i for i in ready if plans[i.id]]
     requests = list(dict.fromkeys(r for plan in plans.values() for _, n, d in plan for r in (n, d) if r is not None))
     answers: dict[Request, Answer] = {}
-    for source_name, (source_measures, sql) in atom_plan(ready, periods).items():
+    for source_name, (source_measures, sql) in atom_plan(ready, periods, loaded).items():
         atoms = AtomValues(con, source_measures, sql, periods)
         for request in requests:
             if request.measure.source == source_name and request.measure.additive:
@@ -110,8 +110,10 @@ def compute(con, periods: Sequence[Period], ids: Sequence[str] | None = None,
         if not request.measure.additive:
             answers[request] = distinct_values(con, request, periods, found)
     first_dates = _first_dates(con, ready)
-    parts = [_rows(i, plan, answers, periods, found, first_dates) for i in ready for plan in [plans[i.id]]]
-    frame = _finish(pd.concat(parts, ignore_index=True))
+    columns: dict[str, list] = {name: [] for name in ROW_FIELDS}
+    for indicator in ready:
+        _rows(indicator, plans[indicator.id], answers, periods, found, first_dates, columns)
+    frame = _finish(pd.DataFrame(columns))
     return IndicatorTable(frame, missing, found, first_dates)
 
 
@@ -131,12 +133,13 @@ def _first_dates(con, indicators: Iterable[Indicator]) -> dict[str, object]:
     return dates
 
 
-def _history_complete(indicator: Indicator, period: Period, first_dates: dict) -> bool:
+def _history_complete(indicator: Indicator, period: Period, first_dates: dict, short: list[str]) -> bool:
     """False when the period's window starts before the source's first record plus the look-back needed
-    (re-referrals), or, for a rolling window, before the month of the source's first record."""
+    (re-referrals), or, for a rolling window, before the month of the source's first record (`short`: the
+    indicator's sources that can be short of data, `_short_of_data`)."""
     for measure in indicator.measures:
         first = first_dates.get(measure.source)
-        if first is None or measure.source not in _short_of_data(indicator):
+        if first is None or measure.source not in short:
             continue
         needed = months_before(first, -indicator.history_months) if indicator.history_months else first.replace(day=1)
         if window_span(period, measure.window)[0] < needed:
@@ -144,11 +147,15 @@ def _history_complete(indicator: Indicator, period: Period, first_dates: dict) -
     return True
 
 
-def _rows(indicator: Indicator, plan, answers, periods, found, first_dates) -> pd.DataFrame:
-    """The indicator's rows: for every period, the whole figure and then each breakdown's cells."""
-    columns: dict[str, list] = {name: [] for name in
-                                ("period", "cell", "numerator", "num_sq", "denominator", "num_key", "den_key")}
-    complete = [_history_complete(indicator, p, first_dates) for p in periods]
+ROW_FIELDS = ("indicator_id", "unit", "period", "period_kind", "cell", "breakdown", "numerator", "num_sq",
+              "denominator", "num_key", "den_key", "history_complete")
+
+
+def _rows(indicator: Indicator, plan, answers, periods, found, first_dates, columns: dict[str, list]) -> None:
+    """Append the indicator's rows to `columns` (ROW_FIELDS): for every period, the whole figure and then each
+    breakdown's cells."""
+    short = _short_of_data(indicator)
+    complete = [_history_complete(indicator, p, first_dates, short) for p in periods]
     shapes = []
     for keys, num_request, den_request in plan:
         numerator: Answer = answers[num_request]
@@ -158,28 +165,28 @@ def _rows(indicator: Indicator, plan, answers, periods, found, first_dates) -> p
             projected = [tuple(code for key, code in zip(keys, cell) if key in den_request.keys)
                          for cell in numerator.cells]
             den_columns = denominator.columns(projected)
-        shapes.append((keys, numerator, den_columns, None if den_request is None else answers[den_request]))
+        cells = [tuple(zip(keys, cell)) for cell in numerator.cells]
+        shapes.append((cells, [breakdown_label(c) for c in cells], [cell_filters(indicator, c, found) for c in cells],
+                       numerator, den_columns, None if den_request is None else answers[den_request]))
     for row, period in enumerate(periods):
-        for keys, numerator, den_columns, denominator in shapes:
-            cells = [tuple(zip(keys, cell)) for cell in numerator.cells]
-            columns["period"] += [period.code] * len(cells)
+        for cells, labels, filters, numerator, den_columns, denominator in shapes:
+            n = len(cells)
+            columns["period"] += [period.code] * n
+            columns["period_kind"] += [period.kind] * n
+            columns["history_complete"] += [complete[row]] * n
             columns["cell"] += cells
+            columns["breakdown"] += labels
             columns["numerator"] += list(numerator.value[row])
-            columns["num_sq"] += list(numerator.sq[row]) if numerator.sq is not None else [np.nan] * len(cells)
+            columns["num_sq"] += list(numerator.sq[row]) if numerator.sq is not None else [np.nan] * n
             columns["denominator"] += (list(denominator.value[row, den_columns]) if denominator is not None
-                                       else [np.nan] * len(cells))
-            for cell in cells:
-                num_key, den_key = row_quantities(indicator, period.code, cell, found)
+                                       else [np.nan] * n)
+            for cell_filter in filters:
+                num_key, den_key = in_period(indicator, period.code, cell_filter)
                 columns["num_key"].append(num_key)
                 columns["den_key"].append(den_key)
-    by_period = {p.code: n for n, p in enumerate(periods)}
-    rows = pd.DataFrame(columns)
-    rows.insert(0, "indicator_id", indicator.id)
-    rows["unit"] = indicator.unit
-    rows["breakdown"] = [breakdown_label(c) for c in columns["cell"]]
-    rows["history_complete"] = [complete[by_period[p]] for p in columns["period"]]
-    rows["period_kind"] = [periods[by_period[p]].kind for p in columns["period"]]
-    return rows
+    added = len(columns["period"]) - len(columns["indicator_id"])
+    columns["indicator_id"] += [indicator.id] * added
+    columns["unit"] += [indicator.unit] * added
 
 
 def _finish(raw: pd.DataFrame) -> pd.DataFrame:
@@ -196,7 +203,10 @@ def _finish(raw: pd.DataFrame) -> pd.DataFrame:
     wilson_lower, wilson_upper = intervals.wilson_interval(
         np.where(valid_rate, numerator, 0), np.where(valid_rate, denominator, 0))
     count_lower, count_upper = intervals.count_interval(np.where(has_den, 0, numerator))
-    mean_lower, mean_upper = intervals.t_interval(numerator, raw["num_sq"].to_numpy(dtype=float), denominator)
+    mean_lower, mean_upper = np.full(len(raw), np.nan), np.full(len(raw), np.nan)
+    if is_mean.any():  # only means need Student's t (and scipy's import)
+        mean_lower[is_mean], mean_upper[is_mean] = intervals.t_interval(
+            numerator[is_mean], raw["num_sq"].to_numpy(dtype=float)[is_mean], denominator[is_mean])
     value = np.select([is_rate, is_mean], [ratio * 100, ratio], numerator)
     lower = np.select([is_rate, is_mean], [np.where(valid_rate, wilson_lower * 100, np.nan), mean_lower], count_lower)
     upper = np.select([is_rate, is_mean], [np.where(valid_rate, wilson_upper * 100, np.nan), mean_upper], count_upper)

@@ -1,7 +1,7 @@
 """What the explorer reads from the store: the data's date ranges, indicator tables, and the records behind a figure.
 
-The store is opened read-only, under its shared lock, for each read and closed
-at once, so a `dscp load` can always replace it (it waits at most for one read
+The store is attached read-only, under its shared lock, for each read and
+detached at once, so a `dscp load` can always replace it (it waits at most for one read
 to finish). What was read is cached per indicator and granularity, over the
 data's whole range, so a change of range, breakdown, chart or suppression is a
 slice of a cached table; the cache is dropped when a new load is found (the
@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from ..compute import IndicatorTable, compute
@@ -26,7 +27,7 @@ from ..errors import DatabaseError
 from ..indicators import REGISTRY, Indicator
 from ..periods import Period, months_before, parse_period, months_between, quarter_of, quarters_between
 from ..publication.selection import source_ranges
-from ..store import open_store, read_load_id, store_lock, store_tables
+from ..store import STORE, open_store, read_load_id, reader_connection, store_lock, store_tables
 from .drilldown import drilldown_sql, record_columns_sql
 
 DEFAULT_DB = PACKAGE_ROOT / "data" / "dscp.duckdb"
@@ -129,6 +130,19 @@ def _file_stamp(path: Path):
     return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
+def _detached(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection | None:
+    """`con` with the store detached (the file is free again), kept for the next read when nothing of the
+    read is left in it; otherwise closed (None)."""
+    try:
+        con.execute(f"DETACH {STORE}")
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary").fetchone()[0]:
+            return con
+    except duckdb.Error:  # a broken connection: the next read makes another
+        pass
+    con.close()
+    return None
+
+
 class Store:
     """The explorer's reads, cached until a new load replaces the store."""
 
@@ -140,22 +154,25 @@ class Store:
         self.ranges: dict[str, tuple[dt.date, dt.date]] = {}
         self._stamp = None
         self._changed = False  # a new load was read since `check` last said so
+        self._memory = None  # the in-memory database each read attaches the store to (made once: ~20 ms)
         self.refresh()
 
     @contextmanager
     def _read(self) -> Iterator:
-        """A read-only connection, under the store's shared lock, closed after the block."""
+        """A connection with the store attached read-only, under the store's shared lock, detached after the
+        block."""
         if not self.db_path.is_file():  # checked first: a wrong path leaves no lock file behind
             raise DatabaseError(f"no database at {self.db_path}: load the extracts first with "
                                 f"`dscp load DATA_DIR --db {self.db_path}`")
         with store_lock(self.db_path, exclusive=False, purpose="the explorer", wait_s=READ_WAIT_S):
-            con = open_store(self.db_path)
+            memory, self._memory = self._memory or reader_connection(), None
+            con = open_store(self.db_path, con=memory)  # which closes `memory` if it fails
             try:
                 if read_load_id(con) != self.load_id or not self.ranges:
                     self._reset(con)
                 yield con
             finally:
-                con.close()
+                self._memory = _detached(con)
 
     def _reset(self, con) -> None:
         self._changed = self._changed or self._stamp is not None
@@ -170,6 +187,12 @@ class Store:
         self.ranges = {}
         with self._read():
             pass
+
+    def close(self) -> None:
+        """Close the in-memory database the reads use (the store file itself is never held open)."""
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
 
     def stale(self) -> bool:
         """True when the database file was replaced since it was last read."""

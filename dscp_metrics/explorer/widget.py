@@ -287,6 +287,7 @@ class Explorer:
 
     def close(self) -> None:
         """Close every widget of the explorer (nothing holds the store open between updates)."""
+        self.store.close()
         self.records.value = ""
         stack = [self.widget]
         while stack:

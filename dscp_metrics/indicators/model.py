@@ -49,6 +49,11 @@ class Source:
     records per day and per combination of the columns the measures use (a
     column `records`), so that national-scale extracts are reduced before they
     meet the periods; measures over such a source count with `sum(r.records)`.
+    `counted_table`, when given, is the store table `dscp load` writes with
+    `counted_sql` over every record each time the source's tables are replaced:
+    the look-back is then paid once per load, not once per read, and a read
+    takes the days it needs from that table (a store without it, written before
+    it existed, is read through `counted_sql`).
 
     A record is in a window when its `date_column` falls in it, or, for spells
     (`end_column` set), when the spell is open on any day of it: it starts on or
@@ -66,12 +71,17 @@ class Source:
     date_column: str
     records_sql: str
     counted_sql: str | None = None
+    counted_table: str | None = None
     end_column: str | None = None
     identifiers: tuple[str, ...] = ()
     periodic: bool = False
 
-    def sql(self, counted: bool = True) -> str:
-        """The template the measures aggregate (the counted view when there is one)."""
+    def sql(self, counted: bool = True, precounted: bool = False) -> str:
+        """The template the measures aggregate: the counted view when there is one, read from the store's
+        `counted_table` when `precounted` (the store holds it)."""
+        if counted and precounted and self.counted_table:
+            return (f"SELECT * FROM store.{self.counted_table} "
+                    f"WHERE {self.date_column} BETWEEN {{start}} AND {{end}}")
         return self.counted_sql if counted and self.counted_sql else self.records_sql
 
 

@@ -49,6 +49,7 @@ REFERRALS_SOURCE = Source(
         "SELECT referral_date, is_rereferral, has_domestic_abuse, has_exploitation, count(*) AS records "
         "FROM (" + _FLAGGED.format(carried="") + ") GROUP BY ALL"
     ),
+    counted_table="csc_referrals_counted",
     identifiers=("referral_id", "child_id"),
 )
 

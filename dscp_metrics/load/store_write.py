@@ -33,6 +33,8 @@ from pathlib import Path
 import duckdb
 
 from ..errors import DatabaseError
+from ..sql import sql_text
+from ..store import STORE
 from .tables import STORE_DDL
 from .validate import Checked
 
@@ -174,8 +176,11 @@ class NewStore:
                 self._recover_wal()
                 self._guard = self.probe(self.db_path)
                 shutil.copyfile(self.db_path, self.temp)
-            self.con = duckdb.connect(str(self.temp))
+            # attached as `store`, the name every reader gives it, so a source's SQL runs unchanged on it
+            self.con = duckdb.connect(config={"temp_directory": f"{self.temp}.tmp"})
             self.con.execute("SET enable_progress_bar = false")
+            self.con.execute(f"ATTACH {sql_text(str(self.temp))} AS {STORE}")
+            self.con.execute(f"USE {STORE}")
             self.con.execute("BEGIN TRANSACTION")
             for ddl in STORE_DDL:
                 self.con.execute(ddl)
@@ -198,7 +203,7 @@ class NewStore:
             con.execute("DELETE FROM store_info")
             con.execute("INSERT INTO store_info VALUES (?, ?)", [load_id, self.loaded_at])
             con.execute("COMMIT")
-            con.execute("CHECKPOINT")
+            con.execute(f"CHECKPOINT {STORE}")
             con.close()
             self.con = None
             if self._guard is None and self.db_path.exists():  # a database appeared meanwhile: guard it too

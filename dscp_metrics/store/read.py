@@ -32,8 +32,19 @@ def _looks_like_duckdb(path: Path) -> bool:
         return False
 
 
-def open_store(db_path: str | Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """A connection with the store at `db_path` attached read-only as `store`."""
+def reader_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A private in-memory database for reading stores (`open_store` attaches one to it)."""
+    import duckdb
+
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    con.execute("SET enable_progress_bar = false")  # it would write into a CSV on stdout
+    return con
+
+
+def open_store(db_path: str | Path, threads: int | None = None,
+               con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection with the store at `db_path` attached read-only as `store`: a new one, or `con` (from
+    `reader_connection`, kept by a reader that reads often: `DETACH store` when done with it)."""
     import duckdb
 
     path = Path(db_path)
@@ -41,8 +52,7 @@ def open_store(db_path: str | Path, threads: int | None = None) -> duckdb.DuckDB
         raise DatabaseError(
             f"no database at {path}: load the extracts first with `dscp load DATA_DIR --db {path}`"
         )
-    con = duckdb.connect(config={"threads": threads} if threads else {})
-    con.execute("SET enable_progress_bar = false")  # it would write into a CSV on stdout
+    con = con or reader_connection(threads)
     try:
         con.execute(f"ATTACH {_quote(str(path.resolve()))} AS {STORE} (READ_ONLY)")
     except duckdb.Error as exc:
