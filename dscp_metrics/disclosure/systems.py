@@ -145,18 +145,25 @@ def _base_parts(model: LinearModel) -> tuple[list[int], dict[int, list[int]], di
 def systems(model: LinearModel, shown: dict[Quantity, float], wanted: set[Quantity]):
     """The connected parts of the system that hold a wanted quantity, each with its quantities: the
     relations' parts, joined further by what each published and wanted quantity spans."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     root, base_members, base_relations = _base_parts(model)
-    spans = model.kept.setdefault("spans", {})  # the parts each quantity's expression reaches
-    components = _Components(model.size)
+    index = model.kept.get("part_index")
+    if index is None:
+        index = model.kept["part_index"] = {r: i for i, r in enumerate(base_members)}
+    links = model.kept.setdefault("links", {})  # the base parts each quantity's expression joins, as edges
     equalities = [(q, value) for q, value in shown.items() if q in model.expressions]
-    touched: set[int] = set()  # base parts that a quantity spanning several joins to others
+    tails, heads = [], []
     for q in [q for q, _ in equalities] + sorted(wanted):
-        if q not in spans:
-            spans[q] = tuple(sorted({root[v] for v in model.expressions[q]}))
-        if len(spans[q]) > 1:
-            components.join(spans[q])
-            touched.update(spans[q])
-    final = {r: components.find(r) if r in touched else r for r in base_members}
+        if q not in links:
+            spanned = sorted({index[root[v]] for v in model.expressions[q]})
+            links[q] = (spanned[:1] * (len(spanned) - 1), spanned[1:])
+        tails += links[q][0]
+        heads += links[q][1]
+    graph = coo_matrix((np.ones(len(tails)), (tails, heads)), shape=(len(index), len(index)))
+    label = connected_components(graph, directed=False)[1]
+    final = {r: int(label[i]) for r, i in index.items()}
     by_root: dict[int, list[Quantity]] = defaultdict(list)
     for q in sorted(wanted):
         by_root[final[root[next(iter(model.expressions[q]))]]].append(q)
