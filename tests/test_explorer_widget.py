@@ -112,8 +112,13 @@ def test_breakdown_chart_follows_the_period_in_focus(explorer, sample_db):
     expected = direct_table(sample_db, ["2022-23-Q2"], ["restraint_injuries"])
     assert explorer.view.figure["data"][0]["x"] == expected[expected["breakdown"] != "all"]["value"].tolist()
     assert "2022-23-Q2" in explorer.ui.chart_title.value
+    assert explorer.chart_area.layout.min_height == "200px" and explorer.chart_area.outputs
     explorer.breakdown.value = "none"
     assert explorer.view.figure is None and "choose a breakdown" in explorer.reading.value
+    # no blank chart-sized gap above the reading: the empty chart area takes no room
+    assert explorer.chart_area.outputs == () and explorer.chart_area.layout.min_height == "0px"
+    explorer.breakdown.value = "injury_level"
+    assert explorer.chart_area.layout.min_height == "200px" and explorer.chart_area.outputs
 
 
 def test_suppression_hides_small_numbers_everywhere_on_screen(explorer):

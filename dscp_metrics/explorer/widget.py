@@ -27,7 +27,7 @@ from ..present.html import definition_card, esc
 from ..publication.publish import Publication
 from .data import NO_PERIOD, Store, holding, narrower, short_windows
 from .export import export_link_html, export_view
-from .layout import RESTRICTED_LABEL, SUPPRESS_LABEL, build_widgets
+from .layout import CHART_MIN_HEIGHT, RESTRICTED_LABEL, SUPPRESS_LABEL, build_widgets
 from .records import records_html
 from .view import (
     GRANULARITIES, ViewSpec, breakdown_options, cell_options, focus_period, indicator_options, notes_html,
@@ -232,9 +232,12 @@ class Explorer:
         return [f"The 12-month windows of {span} start before the data does: those figures may undercount."]
 
     def _show(self, figure: dict | None) -> None:
+        """Draw the figure; without one, the chart area takes no room (the reading says why)."""
         if figure is None:
             self.chart_area.outputs = ()
+            self.chart_area.layout.min_height = "0px"
             return
+        self.chart_area.layout.min_height = CHART_MIN_HEIGHT
         bundle = {"application/vnd.plotly.v1+json": {**figure, "config": PLOTLY_CONFIG},
                   "text/plain": f"<chart: {self.indicator.label}>"}
         self.chart_area.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
