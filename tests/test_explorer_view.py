@@ -274,3 +274,25 @@ def test_drilldown_categories_are_the_breakdown_cells(store):
     frame = store.table(REGISTRY.get("osa_rating_share"), "quarter").frame
     options = cell_options(frame, ViewSpec("osa_rating_share", breakdown="section+rating"))
     assert len(options) == 27 and options[0][1] == (("section", "leadership"), ("rating", "Red"))
+
+
+# --- the store's reads ---------------------------------------------------------------------------------
+
+
+def test_reads_share_one_database_and_leave_nothing_for_the_next(sample_db):
+    """Each read attaches the store to one kept in-memory database and detaches it after; a read that left
+    anything behind in that database has it closed, so the next read starts clean."""
+    store = Store(sample_db)
+    with store._read() as con:
+        first = con
+    assert store._memory is first  # kept, with the store detached
+    assert not first.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = 'store'").fetchone()[0]
+    with store._read() as con:
+        assert con is first
+        con.execute("CREATE TEMP TABLE leftover AS SELECT 1 AS x")
+    assert store._memory is None  # closed, not kept
+    with store._read() as con:
+        assert con is not first
+        assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name <> 'store'").fetchone()[0]
+    store.close()
+    assert store._memory is None

@@ -135,7 +135,9 @@ def _detached(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection | Non
     read is left in it; otherwise closed (None)."""
     try:
         con.execute(f"DETACH {STORE}")
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE NOT temporary").fetchone()[0]:
+        left = con.execute("SELECT (SELECT count(*) FROM duckdb_tables()) "
+                           "+ (SELECT count(*) FROM duckdb_views() WHERE NOT internal)").fetchone()[0]
+        if not left:
             return con
     except duckdb.Error:  # a broken connection: the next read makes another
         pass
