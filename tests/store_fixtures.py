@@ -20,7 +20,7 @@ def make_store(path: Path, counted: bool = True, **tables: list[tuple]) -> Path:
     """Write a store holding exactly the given tables (a table not given was never loaded) and, as a load
     does, their counted tables (`csc_referrals_counted`); without them when not `counted` (a store written
     before loads wrote them)."""
-    from dscp_metrics.load.counted import write_counted_tables
+    from dscp_metrics.compute.counted import write_counted_tables
 
     con = duckdb.connect(str(path))
     try:
@@ -35,7 +35,7 @@ def make_store(path: Path, counted: bool = True, **tables: list[tuple]) -> Path:
         con = duckdb.connect()
         try:
             con.execute(f"ATTACH '{path}' AS store")
-            write_counted_tables(con, set(tables))
+            write_counted_tables(con)
         finally:
             con.close()
     return path

@@ -1,5 +1,5 @@
-"""The referrals' counted table a load writes (`load/counted.py`): its rows, when it is rewritten, and that
-figures read from it equal figures worked out at read time."""
+"""The referrals' counted table a load writes (`compute/counted.py`): its rows, when it is rewritten, when a
+reader may use it, and that figures read from it equal figures worked out at read time."""
 
 from __future__ import annotations
 
@@ -96,3 +96,58 @@ def test_sample_figures_are_the_same_read_either_way(sample_db, tmp_path):
             con.close()
     assert len(tables[0]) > 1000
     pd.testing.assert_frame_equal(tables[0], tables[1])
+
+
+def referrals_in(db, period: str) -> int:
+    con = open_store(db)
+    try:
+        frame = indicator_table(con, [period], ["csc_referrals"]).frame
+    finally:
+        con.close()
+    return int(frame.loc[frame["breakdown"] == "all", "numerator"].iloc[0])
+
+
+def tamper(db, *statements: str) -> None:
+    con = duckdb.connect(str(db))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
+def test_a_current_table_is_what_readers_count(tmp_path):
+    db = tmp_path / "dscp.duckdb"
+    assert load_folder(write_referrals(tmp_path / "in", "R1,C1,2024-04-03,Police,"), db, LOAD_DATE).ok
+    assert referrals_in(db, "2024-04") == 1
+    tamper(db, "UPDATE csc_referrals_counted SET records = 99")  # proves the table, not the records, is read
+    assert referrals_in(db, "2024-04") == 99
+
+
+def test_a_table_left_beside_referrals_an_earlier_version_replaced_is_not_read(tmp_path):
+    """An earlier version's load replaces the referrals (and their load_log row) and carries the counted
+    table over unchanged: readers count the referrals themselves until the next load writes it again."""
+    db = tmp_path / "dscp.duckdb"
+    assert load_folder(write_referrals(tmp_path / "in", "R1,C1,2024-04-03,Police,"), db, LOAD_DATE).ok
+    tamper(db, "INSERT INTO csc_referrals VALUES ('R2', 'C1', DATE '2024-05-03', 'Police', []), "
+               "('R3', 'C2', DATE '2024-05-04', 'Police', [])",
+           "UPDATE load_log SET sha256 = 'another file', loaded_at = loaded_at + INTERVAL 1 DAY "
+           "WHERE source = 'csc_referrals'")
+    assert referrals_in(db, "2024-05") == 2
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "osa_issued.csv").write_text("organisation,issued,issued_date\nSchools,12,2024-04-03\n",
+                                          encoding="utf-8")
+    assert load_folder(other, db, LOAD_DATE).ok  # no referrals supplied: the table is made again from them
+    assert counted_rows(db) == [(date(2024, 4, 3), False, False, False, 1), (date(2024, 5, 3), True, False, False, 1),
+                                (date(2024, 5, 4), False, False, False, 1)]
+    tamper(db, "UPDATE csc_referrals_counted SET records = 99")
+    assert referrals_in(db, "2024-05") == 198  # current again: read
+
+
+def test_a_table_made_by_other_sql_is_not_read(tmp_path):
+    db = tmp_path / "dscp.duckdb"
+    assert load_folder(write_referrals(tmp_path / "in", "R1,C1,2024-04-03,Police,"), db, LOAD_DATE).ok
+    tamper(db, "UPDATE csc_referrals_counted SET records = 99",
+           "UPDATE counted_tables SET sql_sha256 = 'another version'")
+    assert referrals_in(db, "2024-04") == 1

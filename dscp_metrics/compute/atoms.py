@@ -92,9 +92,9 @@ def prefetch(con, queries: Sequence[str]) -> threading.Thread | None:
     return thread
 
 
-def atom_plan(indicators, periods, loaded: set[str]) -> dict[str, tuple[list[Measure], str]]:
+def atom_plan(indicators, periods, counted: set[str]) -> dict[str, tuple[list[Measure], str]]:
     """For each source: its additive measures (of these indicators) and the one query that counts their atoms
-    (from the source's counted table when the store's tables, `loaded`, hold it)."""
+    (from the source's counted table when it is among the store's current ones, `counted`)."""
     from .spans import covering_span, precounted
 
     measures = list(dict.fromkeys(m for i in indicators for m in i.measures))
@@ -102,15 +102,15 @@ def atom_plan(indicators, periods, loaded: set[str]) -> dict[str, tuple[list[Mea
     for source_name, source_measures in additive_by_source(measures).items():
         first, last = covering_span(periods, {m.window for m in source_measures})
         plan[source_name] = (source_measures, atoms_sql(source_name, source_measures, first, last,
-                                                        precounted(source_name, loaded)))
+                                                        precounted(source_name, counted)))
     return plan
 
 
 def prefetch_for(con, periods, ids=None) -> threading.Thread | None:
     """Start the atom queries of the large, pre-counted extracts (referrals) for these periods and indicators."""
     from ..indicators import REGISTRY
-    from ..store import store_tables
+    from .counted import current_counted_tables
 
     indicators = [REGISTRY.get(i) for i in ids] if ids else list(REGISTRY)
-    plan = atom_plan(indicators, periods, store_tables(con))
+    plan = atom_plan(indicators, periods, current_counted_tables(con))
     return prefetch(con, [sql for name, (_, sql) in plan.items() if SOURCES.get(name).counted_sql])

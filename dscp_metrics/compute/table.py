@@ -32,6 +32,7 @@ from ..indicators import REGISTRY, SOURCES, Indicator, Ref
 from ..periods import Period, months_before, parse_periods
 from ..store import store_tables
 from .atoms import atom_plan
+from .counted import current_counted_tables
 from .quantities import cell_filters, in_period
 from .spans import window_span
 from .values import Answer, AtomValues, Request, data_categories, distinct_values
@@ -101,7 +102,7 @@ def compute(con, periods: Sequence[Period], ids: Sequence[str] | None = None,
     ready = [i for i in ready if plans[i.id]]
     requests = list(dict.fromkeys(r for plan in plans.values() for _, n, d in plan for r in (n, d) if r is not None))
     answers: dict[Request, Answer] = {}
-    for source_name, (source_measures, sql) in atom_plan(ready, periods, loaded).items():
+    for source_name, (source_measures, sql) in atom_plan(ready, periods, current_counted_tables(con, loaded)).items():
         atoms = AtomValues(con, source_measures, sql, periods)
         for request in requests:
             if request.measure.source == source_name and request.measure.additive:

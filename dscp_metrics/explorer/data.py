@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -157,6 +158,7 @@ class Store:
         self._stamp = None
         self._changed = False  # a new load was read since `check` last said so
         self._memory = None  # the in-memory database each read attaches the store to (made once: ~20 ms)
+        self._memory_lock = threading.Lock()
         self.refresh()
 
     @contextmanager
@@ -167,14 +169,20 @@ class Store:
             raise DatabaseError(f"no database at {self.db_path}: load the extracts first with "
                                 f"`dscp load DATA_DIR --db {self.db_path}`")
         with store_lock(self.db_path, exclusive=False, purpose="the explorer", wait_s=READ_WAIT_S):
-            memory, self._memory = self._memory or reader_connection(), None
-            con = open_store(self.db_path, con=memory)  # which closes `memory` if it fails
+            with self._memory_lock:  # a read on another thread makes its own
+                memory, self._memory = self._memory, None
+            con = open_store(self.db_path, con=memory or reader_connection())  # closed by it if it fails
             try:
                 if read_load_id(con) != self.load_id or not self.ranges:
                     self._reset(con)
                 yield con
             finally:
-                self._memory = _detached(con)
+                kept = _detached(con)
+                with self._memory_lock:
+                    if self._memory is None:
+                        self._memory, kept = kept, None
+                if kept is not None:  # another read's database was kept meanwhile
+                    kept.close()
 
     def _reset(self, con) -> None:
         self._changed = self._changed or self._stamp is not None

@@ -50,10 +50,10 @@ class Source:
     column `records`), so that national-scale extracts are reduced before they
     meet the periods; measures over such a source count with `sum(r.records)`.
     `counted_table`, when given, is the store table `dscp load` writes with
-    `counted_sql` over every record each time the source's tables are replaced:
-    the look-back is then paid once per load, not once per read, and a read
-    takes the days it needs from that table (a store without it, written before
-    it existed, is read through `counted_sql`).
+    `counted_sql` over every record whenever the source's tables change: the
+    look-back is then paid once per load, not once per read, and a read takes
+    the days it needs from that table while it is current (`compute.counted`;
+    otherwise, as for a store written before it existed, through `counted_sql`).
 
     A record is in a window when its `date_column` falls in it, or, for spells
     (`end_column` set), when the spell is open on any day of it: it starts on or

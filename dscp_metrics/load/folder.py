@@ -26,9 +26,9 @@ from pathlib import Path
 
 import duckdb
 
+from ..compute.counted import write_counted_tables
 from ..errors import ExtractError
 from ..store.lock import DEFAULT_WAIT_S, LOCK_SUFFIX, store_lock
-from .counted import write_counted_tables
 from .extracts import EXTRACTS
 from .report import FileReport, LoadReport
 from .store_write import NewStore, check_target, database_error, remove_leftovers, replace_source
@@ -102,7 +102,7 @@ def load_folder(
         try:
             with NewStore(db_path) as store:
                 files = _load_sources(store, found, load_date, earliest)
-                write_counted_tables(store.con, {f.source for f in files if f.error is None})
+                write_counted_tables(store.con)  # for the referrals as this load leaves them
                 load_id = store.commit()
         except duckdb.IOException as exc:  # the disk filled up, or went away, while writing
             raise database_error(db_path, exc) from None
