@@ -50,6 +50,7 @@ def national_store(rows: int = ROWS) -> Path:
         path.unlink()  # written before loads wrote the counted table, or by another version of it
 
     from dscp_metrics.compute.counted import write_counted_tables
+    from dscp_metrics.sql import sql_text
 
     tmp = path.with_suffix(".duckdb.tmp-build")
     tmp.unlink(missing_ok=True)
@@ -90,7 +91,7 @@ def national_store(rows: int = ROWS) -> Path:
     con.execute("DELETE FROM rejects WHERE source = 'csc_referrals'")
     con.close()
     con = duckdb.connect()
-    con.execute(f"ATTACH '{tmp}' AS store")
+    con.execute(f"ATTACH {sql_text(str(tmp))} AS store")
     write_counted_tables(con)  # as `dscp load` does for the referrals it loads
     con.execute("CHECKPOINT store")
     con.close()

@@ -41,7 +41,7 @@ def additive_by_source(measures: Iterable[Measure]) -> dict[str, list[Measure]]:
 
 def atoms_sql(source_name: str, measures: Sequence[Measure], first, last, precounted: bool = False) -> str:
     """One query: per month and category combination, every measure's value (and a sum's sum of squares);
-    `precounted`: read the source's counted table (the store holds it)."""
+    `precounted`: read the source's counted table (the store holds it, current)."""
     source = SOURCES.get(source_name)
     dims = source_dimensions(measures)
     keys = [f"strftime(r.{source.date_column}, '%Y-%m') AS month"] + [f"{d.category_sql} AS d_{d.key}" for d in dims]
@@ -92,9 +92,9 @@ def prefetch(con, queries: Sequence[str]) -> threading.Thread | None:
     return thread
 
 
-def atom_plan(indicators, periods, counted: set[str]) -> dict[str, tuple[list[Measure], str]]:
+def atom_plan(indicators, periods, current: set[str]) -> dict[str, tuple[list[Measure], str]]:
     """For each source: its additive measures (of these indicators) and the one query that counts their atoms
-    (from the source's counted table when it is among the store's current ones, `counted`)."""
+    (from the source's counted table when it is among the store's `current` ones, `compute.counted`)."""
     from .spans import covering_span, precounted
 
     measures = list(dict.fromkeys(m for i in indicators for m in i.measures))
@@ -102,7 +102,7 @@ def atom_plan(indicators, periods, counted: set[str]) -> dict[str, tuple[list[Me
     for source_name, source_measures in additive_by_source(measures).items():
         first, last = covering_span(periods, {m.window for m in source_measures})
         plan[source_name] = (source_measures, atoms_sql(source_name, source_measures, first, last,
-                                                        precounted(source_name, counted)))
+                                                        precounted(source_name, current)))
     return plan
 
 

@@ -49,10 +49,10 @@ def source_sql(source_name: str, first: dt.date, last: dt.date, *, counted: bool
     return template.format(start=sql_date(first), end=sql_date(last), lookback_start=sql_date(months_before(first, 12)))
 
 
-def precounted(source_name: str, counted: Iterable[str]) -> bool:
-    """True when the source's counted table is among `counted` (the store's current ones, `compute.counted`)."""
+def precounted(source_name: str, current: Iterable[str]) -> bool:
+    """True when the source's counted table is among the store's `current` ones (`compute.counted`)."""
     table = SOURCES.get(source_name).counted_table
-    return table is not None and table in counted
+    return table is not None and table in current
 
 
 def all_records_sql(source_name: str) -> str:

@@ -15,12 +15,9 @@ if TYPE_CHECKING:  # imported on use: a kernel reading a cached report needs no 
     import duckdb
 
 from ..errors import DatabaseError
+from ..sql import sql_text
 
 STORE = "store"
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _looks_like_duckdb(path: Path) -> bool:
@@ -54,7 +51,7 @@ def open_store(db_path: str | Path, threads: int | None = None,
         )
     con = con or reader_connection(threads)
     try:
-        con.execute(f"ATTACH {_quote(str(path.resolve()))} AS {STORE} (READ_ONLY)")
+        con.execute(f"ATTACH {sql_text(str(path.resolve()))} AS {STORE} (READ_ONLY)")
     except duckdb.Error as exc:
         con.close()
         message = str(exc).splitlines()[0]
