@@ -23,6 +23,14 @@ def write_referrals(folder, *rows: str):
     return folder
 
 
+def write_other_extract(folder):
+    """A folder holding one extract that is not the referrals (the OSA's issued returns)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "osa_issued.csv").write_text("organisation,issued,issued_date\nSchools,12,2024-04-03\n",
+                                           encoding="utf-8")
+    return folder
+
+
 def counted_rows(db) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -53,10 +61,7 @@ def test_rewritten_with_the_referrals_kept_without_them(tmp_path):
     db = tmp_path / "dscp.duckdb"
     assert load_folder(write_referrals(tmp_path / "one", "R1,C1,2024-04-03,Police,"), db, LOAD_DATE).ok
     first = counted_rows(db)
-    other = tmp_path / "other"
-    other.mkdir()
-    (other / "osa_issued.csv").write_text("organisation,issued,issued_date\nSchools,12,2024-04-03\n",
-                                          encoding="utf-8")
+    other = write_other_extract(tmp_path / "other")
     assert load_folder(other, db, LOAD_DATE).ok  # no referrals supplied: they and their counts stay
     assert counted_rows(db) == first
     assert load_folder(write_referrals(tmp_path / "two", "R1,C1,2024-04-03,Police,", "R2,C1,2024-05-03,Police,"),
@@ -70,10 +75,7 @@ def test_written_for_a_store_that_lacks_it(tmp_path):
     con = duckdb.connect(str(db))
     con.execute("DROP TABLE csc_referrals_counted")  # as a store written before loads wrote it
     con.close()
-    other = tmp_path / "other"
-    other.mkdir()
-    (other / "osa_issued.csv").write_text("organisation,issued,issued_date\nSchools,12,2024-04-03\n",
-                                          encoding="utf-8")
+    other = write_other_extract(tmp_path / "other")
     assert load_folder(other, db, LOAD_DATE).ok
     assert counted_rows(db) == [(date(2024, 4, 3), False, False, False, 1)]
 
@@ -134,10 +136,7 @@ def test_a_table_left_beside_referrals_an_earlier_version_replaced_is_not_read(t
            "UPDATE load_log SET sha256 = 'another file', loaded_at = loaded_at + INTERVAL 1 DAY "
            "WHERE source = 'csc_referrals'")
     assert referrals_in(db, "2024-05") == 2
-    other = tmp_path / "other"
-    other.mkdir()
-    (other / "osa_issued.csv").write_text("organisation,issued,issued_date\nSchools,12,2024-04-03\n",
-                                          encoding="utf-8")
+    other = write_other_extract(tmp_path / "other")
     assert load_folder(other, db, LOAD_DATE).ok  # no referrals supplied: the table is made again from them
     assert counted_rows(db) == [(date(2024, 4, 3), False, False, False, 1), (date(2024, 5, 3), True, False, False, 1),
                                 (date(2024, 5, 4), False, False, False, 1)]
