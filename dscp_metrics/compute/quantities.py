@@ -25,6 +25,16 @@ class Quantity:
     period: str
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
+    def __hash__(self) -> int:  # kept once worked out: the audit looks quantities up millions of times
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.measure, self.period, self.filters))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict:  # a string's hash differs between processes: never pickle it
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     def __str__(self) -> str:
         cells = ";".join(f"{k}={'|'.join(v)}" for k, v in self.filters)
         return f"{self.measure} {self.period}" + (f" [{cells}]" if cells else "")

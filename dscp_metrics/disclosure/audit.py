@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 
 
 from ..compute.quantities import Quantity
+from .parallel import in_order
 from .relations import LinearModel
 from .systems import TOLERANCE, System, systems
-from .witness import certify, rules_out
+from .witness import Witnesses, certify, rules_out
 
 EXACT, SMALL = "exact", "small"
 
@@ -66,8 +68,9 @@ class Target:
     tests: set[str] = field(default_factory=set)
 
 
-def _range(system: System, expression, quantity, truth, threshold, both: bool):
-    """The rounded-inward bounds of a quantity and why, solving as few programmes as needed.
+def _range(system: System, expression, quantity, truth, threshold, both: bool, seen=None):
+    """The rounded-inward bounds of a quantity and why, solving as few programmes as needed. `seen`:
+    called with each solution (a witness for the other numbers of the part).
 
     The true value (when known) is itself consistent with everything published, so it
     stands in for a bound that cannot change the verdict: for a true count above 0 whose
@@ -75,21 +78,48 @@ def _range(system: System, expression, quantity, truth, threshold, both: bool):
     the largest is not needed; for a true 0, the smallest is not needed once a larger
     value is possible."""
     c = system.objective(expression)
+
+    def bound(sign):
+        value, why, x = system.solve(c, sign, quantity)
+        if seen is not None:
+            seen(x)
+        return value, why
+
     if truth is None or both:
-        (low, low_why), (high, high_why) = system.solve(c, 1.0, quantity), system.solve(c, -1.0, quantity)
+        (low, low_why), (high, high_why) = bound(1.0), bound(-1.0)
     elif truth >= 0.5:
-        low, low_why = system.solve(c, 1.0, quantity)
+        low, low_why = bound(1.0)
         if math.ceil(low - TOLERANCE) < round(truth) and (low < 0.5 or truth > threshold):
             high, high_why = truth, ()
         else:
-            high, high_why = system.solve(c, -1.0, quantity)
+            high, high_why = bound(-1.0)
     else:
-        high, high_why = system.solve(c, -1.0, quantity)
+        high, high_why = bound(-1.0)
         if high >= 1 - TOLERANCE:
             low, low_why = truth, ()
         else:
-            low, low_why = system.solve(c, 1.0, quantity)
+            low, low_why = bound(1.0)
     return low, high, low_why + high_why
+
+
+def _part_ranges(system: System, todo: list[Quantity], model: LinearModel, known: dict | None, threshold: int,
+                 small: set[Quantity], pair_quantities: set[Quantity]) -> dict[Quantity, tuple]:
+    """The range of each quantity of `todo` in one part of the system: witnesses first when the true
+    values are known, then one quantity at a time."""
+    ranges = {}
+    witnesses = None
+    if known is not None:
+        witnesses = Witnesses(system, {q: model.expressions[q] for q in todo if known.get(q) is not None},
+                              known, threshold, small)
+        certify(system, witnesses)
+    for q in todo:
+        if witnesses is not None and q in witnesses.safe:
+            ranges[q] = witnesses.safe[q]
+            continue
+        truth = None if known is None else known.get(q)
+        ranges[q] = _range(system, model.expressions[q], q, truth, threshold, q in pair_quantities,
+                           None if witnesses is None else witnesses.see)
+    return ranges
 
 
 def audit(model: LinearModel, shown: dict[Quantity, float], targets: list[Target], threshold: int,
@@ -109,22 +139,21 @@ def audit(model: LinearModel, shown: dict[Quantity, float], targets: list[Target
     if not wanted:
         return []
     ranges: dict[Quantity, tuple] = {q: proven[q] for q in wanted if proven is not None and q in proven}
-    for system, quantities in systems(model, shown, wanted - set(ranges)):
-        todo = []
-        for q in quantities:
-            key = (system.signature, q)
-            if cache is not None and key in cache:
-                ranges[q] = cache[key]
-            else:
-                todo.append(q)
-        if known is not None:
-            witnessed = certify(system, {q: model.expressions[q] for q in todo if known.get(q) is not None},
-                                known, threshold, small)
-            ranges.update(witnessed)
-            todo = [q for q in todo if q not in witnessed]
-        for q in todo:
-            truth = None if known is None else known.get(q)
-            ranges[q] = _range(system, model.expressions[q], q, truth, threshold, q in pair_quantities)
+    parts = []
+
+    def jobs():  # made while the pool solves the parts made before them
+        for system, quantities in systems(model, shown, wanted - set(ranges)):
+            todo = []
+            for q in quantities:
+                if cache is not None and (system.signature, q) in cache:
+                    ranges[q] = cache[(system.signature, q)]
+                else:
+                    todo.append(q)
+            parts.append((system, quantities))
+            yield system.n, partial(_part_ranges, system, todo, model, known, threshold, small, pair_quantities)
+
+    for (system, quantities), found in zip(parts, in_order(jobs())):
+        ranges.update(found)
         if cache is not None:
             cache.update({(system.signature, q): ranges[q] for q in quantities})
     if proven is not None and known is not None:

@@ -26,7 +26,7 @@ import pandas as pd
 from ..compute.quantities import Quantity
 from ..errors import ConfigError, DisclosureError
 from .audit import EXACT, SMALL, Finding, Target, audit
-from .groups import partition_groups, protect_groups
+from .groups import Groups, partition_groups
 from .relations import LinearModel
 
 SUPPRESSED = "[c]"
@@ -72,12 +72,13 @@ def published_values(rows: pd.DataFrame, hidden_mask: np.ndarray) -> dict[Quanti
     """Every quantity a shown row publishes, with its value."""
     shown: dict[Quantity, float] = {}
     visible = rows.loc[~hidden_mask]
-    for num_key, den_key, numerator, denominator in visible[
-        ["num_key", "den_key", "numerator", "denominator"]
-    ].itertuples(index=False):
-        shown[num_key] = float(numerator)
-        if den_key is not None and not pd.isna(denominator):
-            shown[den_key] = float(denominator)
+    numerators = visible["numerator"].to_numpy(dtype=float, na_value=np.nan).tolist()
+    denominators = visible["denominator"].to_numpy(dtype=float, na_value=np.nan).tolist()
+    for num_key, den_key, numerator, denominator in zip(visible["num_key"], visible["den_key"], numerators,
+                                                        denominators):
+        shown[num_key] = numerator
+        if den_key is not None and not math.isnan(denominator):
+            shown[den_key] = denominator
     return shown
 
 
@@ -121,8 +122,8 @@ def decide(rows: pd.DataFrame, model: LinearModel, threshold: int, cache: dict |
     the audit's results between rounds and for the final audit of the same publication: each round hides
     more, so what one round shows safe stays safe (`audit`)."""
     costs = _costs(rows)
-    groups = partition_groups(set(quantities_of(rows)), categories or {})
-    hidden = protect_groups(groups, primary(rows, threshold), costs)
+    groups = Groups(partition_groups(set(quantities_of(rows)), categories or {}))
+    hidden = groups.protect(primary(rows, threshold), costs)
     known = published_values(rows, np.zeros(len(rows), dtype=bool))
     cache = {} if cache is None else cache
     proven = {} if proven is None else proven
@@ -134,7 +135,7 @@ def decide(rows: pd.DataFrame, model: LinearModel, threshold: int, cache: dict |
         if not findings:
             return hidden
         added = {_protect(f, shown, costs, model) for f in findings}
-        hidden = protect_groups(groups, hidden | added, costs)
+        hidden = groups.protect(hidden | added, costs, changed=added - hidden)
     raise DisclosureError(f"secondary suppression did not settle after {MAX_ROUNDS} rounds")
 
 
@@ -164,3 +165,12 @@ def final_audit(rows: pd.DataFrame, model: LinearModel, hidden_mask: np.ndarray,
 def quantities_of(rows: pd.DataFrame) -> Iterable[Quantity]:
     yield from rows["num_key"]
     yield from (d for d in rows["den_key"] if d is not None)
+
+
+def shared_keys(rows: pd.DataFrame) -> pd.DataFrame:
+    """`rows` with one object for each quantity in `num_key` and `den_key` (two rows that show the same
+    quantity hold equal keys; the audit's lookups are much faster when they are the same object)."""
+    one: dict[Quantity, Quantity] = {}
+    num = [one.setdefault(q, q) for q in rows["num_key"]]
+    den = [None if q is None else one.setdefault(q, q) for q in rows["den_key"]]
+    return rows.assign(num_key=num, den_key=den)

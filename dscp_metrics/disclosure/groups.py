@@ -23,19 +23,23 @@ from ..periods import parse_period
 def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[Quantity, list[Quantity]]]:
     """Every (total, parts) the publication shows whole, for counts and sums of records."""
     present = set(quantities)
+    fields = {(q.measure, q.period, q.filters) for q in present}  # cheaper to look up than new Quantities
     groups = []
-    for q in sorted(present):  # in order: the greedy pass below must not depend on hashing
+    split_filters: dict[tuple, list[tuple]] = {}  # (filters, dimension): the filters of each part
+    # in order (the greedy pass below must not depend on hashing): Quantity's own order, compared as tuples
+    for q in sorted(present, key=lambda q: (q.measure, q.period, q.filters)):
         measure = MEASURES.get(q.measure)
         if not measure.additive:
             continue
-        filters = q.filter_map
         for dim in measure.dimensions:
-            codes = filters.get(dim.key, dim.all_categories(found.get(dim.key, ())))
-            if len(codes) < 2:
+            key = (q.filters, dim.key)
+            if key not in split_filters:
+                codes = q.filter_map.get(dim.key, dim.all_categories(found.get(dim.key, ())))
+                split_filters[key] = [with_one_code(q.filters, dim.key, c) for c in codes] if len(codes) >= 2 else []
+            if not split_filters[key]:
                 continue
-            parts = [Quantity(q.measure, q.period, with_one_code(q.filters, dim.key, c)) for c in codes]
-            if all(p in present for p in parts):
-                groups.append((q, parts))
+            if all((q.measure, q.period, f) in fields for f in split_filters[key]):
+                groups.append((q, [Quantity(q.measure, q.period, f) for f in split_filters[key]]))
         if measure.window == "period":
             period = parse_period(q.period)
             splits = []
@@ -44,35 +48,51 @@ def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[
             elif period.kind == "year":
                 splits += [period.quarters(), period.month_periods()]
             for split in splits:
-                parts = [Quantity(q.measure, p.code, q.filters) for p in split]
-                if all(p in present for p in parts):
-                    groups.append((q, parts))
+                if all((q.measure, p.code, q.filters) in fields for p in split):
+                    groups.append((q, [Quantity(q.measure, p.code, q.filters) for p in split]))
     return groups
 
 
-def protect_groups(groups: list[tuple[Quantity, list[Quantity]]], hidden: set[Quantity], costs: dict) -> set[Quantity]:
-    """`hidden` grown until no group shows its total beside exactly one hidden part, or hides its total alone.
+class Groups:
+    """The groups of a publication, each quantity's groups looked up once (`protect` is called again and
+    again as suppression grows)."""
 
-    Sweeps the groups in order, again and again until a sweep changes nothing, hiding the cheapest shown
-    part of each group that needs one. A group is looked at again only once one of its quantities was
-    hidden since it was last found safe (the same choices as looking at every group every sweep)."""
-    hidden = set(hidden)
-    holding: dict[Quantity, list[int]] = {}
-    for i, (total, parts) in enumerate(groups):
-        for q in (total, *parts):
-            holding.setdefault(q, []).append(i)
-    dirty = [True] * len(groups)
-    while any(dirty):
+    def __init__(self, groups: list[tuple[Quantity, list[Quantity]]]) -> None:
+        self.groups = groups
+        self.holding: dict[Quantity, list[int]] = {}
         for i, (total, parts) in enumerate(groups):
-            if not dirty[i]:
-                continue
-            dirty[i] = False
-            hidden_parts = [p for p in parts if p in hidden]
-            shown_parts = [p for p in parts if p not in hidden]
-            needs = (total not in hidden and len(hidden_parts) == 1) or (total in hidden and not hidden_parts)
-            if needs and shown_parts:
-                chosen = min(shown_parts, key=lambda p: costs.get(p, (False, False, float("inf"), 0, 0)))
-                hidden.add(chosen)
-                for j in holding[chosen]:
-                    dirty[j] = True
-    return hidden
+            for q in (total, *parts):
+                self.holding.setdefault(q, []).append(i)
+
+    def protect(self, hidden: set[Quantity], costs: dict, changed: set[Quantity] | None = None) -> set[Quantity]:
+        """`hidden` grown until no group shows its total beside exactly one hidden part, or hides its total
+        alone. `changed`: when given, `hidden` less these was the result of an earlier call, so only the
+        groups holding them can need more (the same result as looking at every group).
+
+        Sweeps the groups in order, again and again until a sweep changes nothing, hiding the cheapest shown
+        part of each group that needs one. A group is looked at again only once one of its quantities was
+        hidden since it was last found safe (the same choices as looking at every group every sweep)."""
+        hidden = set(hidden)
+        dirty = [changed is None] * len(self.groups)
+        for q in changed or ():
+            for j in self.holding.get(q, ()):
+                dirty[j] = True
+        while any(dirty):
+            for i, (total, parts) in enumerate(self.groups):
+                if not dirty[i]:
+                    continue
+                dirty[i] = False
+                hidden_parts = sum(1 for p in parts if p in hidden)
+                needs = (total not in hidden and hidden_parts == 1) or (total in hidden and not hidden_parts)
+                if needs and hidden_parts < len(parts):
+                    chosen = min((p for p in parts if p not in hidden),
+                                 key=lambda p: costs.get(p, (False, False, float("inf"), 0, 0)))
+                    hidden.add(chosen)
+                    for j in self.holding[chosen]:
+                        dirty[j] = True
+        return hidden
+
+
+def protect_groups(groups: list[tuple[Quantity, list[Quantity]]], hidden: set[Quantity], costs: dict) -> set[Quantity]:
+    """`hidden` grown until no group shows its total beside exactly one hidden part (`Groups.protect`)."""
+    return Groups(groups).protect(hidden, costs)

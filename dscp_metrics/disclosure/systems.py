@@ -41,50 +41,73 @@ class _Components:
                 self.parent[b] = a
 
 
+def expression_arrays(model: LinearModel, quantity: Quantity) -> tuple[np.ndarray, np.ndarray]:
+    """A quantity's expression as (variables, coefficients) arrays, made once per model."""
+    kept = model.kept.setdefault("expression_arrays", {})
+    arrays = kept.get(quantity)
+    if arrays is None:
+        expression = model.expressions[quantity]
+        arrays = kept[quantity] = (np.fromiter(expression, dtype=np.int64, count=len(expression)),
+                                   np.fromiter(expression.values(), dtype=float, count=len(expression)))
+    return arrays
+
+
 class System:
     """One connected part of the system, as the matrices of a linear programme."""
 
     def __init__(self, model: LinearModel, variables: list[int], relations, equalities) -> None:
-        self.column = {v: i for i, v in enumerate(variables)}
+        self._model = model
+        self._variables = np.asarray(variables, dtype=np.int64)  # sorted: a variable's column is its rank
         self.n = len(variables)
-        self._eq_rows, self.eq_rhs, self.eq_what, self._ub_rows, self.ub_what = [], [], [], [], []
-        for relation in relations:
-            (self._eq_rows if relation.equality else self._ub_rows).append(relation.terms)
-            (self.eq_what if relation.equality else self.ub_what).append(relation.words)
-            if relation.equality:
-                self.eq_rhs.append(0.0)
-        for quantity, value in equalities:
-            self._eq_rows.append(tuple(model.expressions[quantity].items()))
-            self.eq_rhs.append(float(value))
-            self.eq_what.append(quantity)
-        self._lower = [model.lower[v] for v in variables]
-        self.signature = (tuple(variables), tuple(sorted((str(w), b) for w, b in zip(self.eq_what, self.eq_rhs))))
+        self._eq_relations = [r for r in relations if r.equality]
+        self._ub_relations = [r for r in relations if not r.equality]
+        self._equalities = [q for q, _ in equalities]
+        self.eq_what = [r.words for r in self._eq_relations] + self._equalities
+        self.eq_rhs = [0.0] * len(self._eq_relations) + [float(value) for _, value in equalities]
+        self.ub_what = [r.words for r in self._ub_relations]
+        self.signature = (tuple(variables), frozenset(zip(self._equalities, self.eq_rhs[len(self._eq_relations):])))
         self._built = False  # the matrices are made when a programme is first solved (a part whose every
         #                      quantity an earlier round settled never needs them)
 
-    def _build(self) -> None:
+    def _columns(self, variables: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self._variables, variables)
+
+    def _matrix(self, relations, quantities=()):
+        """The rows of `relations`, then one row per quantity's expression (None without rows)."""
         from scipy.sparse import csr_matrix
 
-        def matrix(rows):
-            if not rows:
-                return None
-            i, j, x = zip(*((r, self.column[v], c) for r, terms in enumerate(rows) for v, c in terms))
-            if len(rows) * self.n <= DENSE_UP_TO:  # small parts: dense arrays cost linprog less
-                dense = np.zeros((len(rows), self.n))
-                np.add.at(dense, (np.asarray(i), np.asarray(j)), np.asarray(x))
-                return dense
-            return csr_matrix((x, (i, j)), shape=(len(rows), self.n))
+        terms = [(r, v, c) for r, relation in enumerate(relations) for v, c in relation.terms]
+        rows = [np.asarray([t[0] for t in terms], dtype=np.int64)]
+        variables = [np.asarray([t[1] for t in terms], dtype=np.int64)]
+        coefficients = [np.asarray([t[2] for t in terms], dtype=float)]
+        for r, quantity in enumerate(quantities, start=len(relations)):
+            v, c = expression_arrays(self._model, quantity)
+            rows.append(np.full(len(v), r, dtype=np.int64))
+            variables.append(v)
+            coefficients.append(c)
+        count = len(relations) + len(quantities)
+        if not count:
+            return None
+        i, j, x = np.concatenate(rows), self._columns(np.concatenate(variables)), np.concatenate(coefficients)
+        if count * self.n <= DENSE_UP_TO:  # small parts: dense arrays cost linprog less
+            dense = np.zeros((count, self.n))
+            np.add.at(dense, (i, j), x)
+            return dense
+        return csr_matrix((x, (i, j)), shape=(count, self.n))
 
-        self.a_eq, self.a_ub = matrix(self._eq_rows), matrix(self._ub_rows)
-        self.b_ub = np.zeros(len(self._ub_rows)) if self._ub_rows else None
-        self.bounds = (0, None) if all(b == 0 for b in self._lower) else [
-            (b if math.isfinite(b) else None, None) for b in self._lower]
+    def _build(self) -> None:
+        self.a_eq = self._matrix(self._eq_relations, self._equalities)
+        self.a_ub = self._matrix(self._ub_relations)
+        self.b_ub = np.zeros(len(self._ub_relations)) if self._ub_relations else None
+        lower = [self._model.lower[v] for v in self._variables.tolist()]
+        self.bounds = (0, None) if all(b == 0 for b in lower) else [
+            (b if math.isfinite(b) else None, None) for b in lower]
         self._built = True
 
     def objective(self, expression: dict[int, float]) -> np.ndarray:
         c = np.zeros(self.n)
-        for v, coefficient in expression.items():
-            c[self.column[v]] = coefficient
+        np.add.at(c, self._columns(np.fromiter(expression, dtype=np.int64, count=len(expression))),
+                  np.fromiter(expression.values(), dtype=float, count=len(expression)))
         return c
 
     def _linprog(self, c: np.ndarray):
@@ -101,8 +124,9 @@ class System:
         result = self._linprog(c)
         return result.x if result.status == 0 else None
 
-    def solve(self, c: np.ndarray, sign: float, quantity: Quantity) -> tuple[float, tuple]:
-        """The smallest (`sign` 1) or largest (`sign` -1) value of `c·x`, and the constraints that bind it."""
+    def solve(self, c: np.ndarray, sign: float, quantity: Quantity) -> tuple[float, tuple, np.ndarray | None]:
+        """The smallest (`sign` 1) or largest (`sign` -1) value of `c·x`, the constraints that bind it, and
+        the solution that reaches it (None when there is no bound)."""
         result = self._linprog(sign * c)
         if result.status == 2:
             raise DisclosureError(
@@ -110,7 +134,7 @@ class System:
                 "does not add up to its total): check the file"
             )
         if result.status == 3:
-            return (-math.inf if sign > 0 else math.inf), ()
+            return (-math.inf if sign > 0 else math.inf), (), None
         if result.status != 0:
             raise DisclosureError(f"the disclosure audit could not solve for {quantity}: {result.message}")
         evidence = []
@@ -118,7 +142,7 @@ class System:
             evidence += [self.eq_what[i] for i in np.flatnonzero(np.abs(result.eqlin.marginals) > TOLERANCE)]
         if self.a_ub is not None:
             evidence += [self.ub_what[i] for i in np.flatnonzero(np.abs(result.ineqlin.marginals) > TOLERANCE)]
-        return sign * result.fun, tuple(evidence)
+        return sign * result.fun, tuple(evidence), result.x
 
 
 def _base_parts(model: LinearModel) -> tuple[list[int], dict[int, list[int]], dict[int, list]]:
@@ -152,28 +176,31 @@ def systems(model: LinearModel, shown: dict[Quantity, float], wanted: set[Quanti
     index = model.kept.get("part_index")
     if index is None:
         index = model.kept["part_index"] = {r: i for i, r in enumerate(base_members)}
-    links = model.kept.setdefault("links", {})  # the base parts each quantity's expression joins, as edges
+    roots = list(index)  # each base part's root, by its index
+    links = model.kept.setdefault("links", {})  # per quantity: the base parts its expression joins, as
+    #                                             edges, and the first of them (where it belongs)
     equalities = [(q, value) for q, value in shown.items() if q in model.expressions]
+    wanted = sorted(wanted, key=lambda q: (q.measure, q.period, q.filters))  # Quantity's own order
     tails, heads = [], []
-    for q in [q for q, _ in equalities] + sorted(wanted):
-        if q not in links:
+    for q in [q for q, _ in equalities] + wanted:
+        link = links.get(q)
+        if link is None:
             spanned = sorted({index[root[v]] for v in model.expressions[q]})
-            links[q] = (spanned[:1] * (len(spanned) - 1), spanned[1:])
-        tails += links[q][0]
-        heads += links[q][1]
+            link = links[q] = (spanned[:1] * (len(spanned) - 1), spanned[1:], spanned[0])
+        tails += link[0]
+        heads += link[1]
     graph = coo_matrix((np.ones(len(tails)), (tails, heads)), shape=(len(index), len(index)))
-    label = connected_components(graph, directed=False)[1]
-    final = {r: int(label[i]) for r, i in index.items()}
+    label = connected_components(graph, directed=False)[1].tolist()
     by_root: dict[int, list[Quantity]] = defaultdict(list)
-    for q in sorted(wanted):
-        by_root[final[root[next(iter(model.expressions[q]))]]].append(q)
+    for q in wanted:
+        by_root[label[links[q][2]]].append(q)
     parts: dict[int, list[int]] = defaultdict(list)
-    for r in base_members:
-        if final[r] in by_root:
-            parts[final[r]].append(r)
+    for i, top in enumerate(label):
+        if top in by_root:
+            parts[top].append(roots[i])
     shown_in: dict[int, list] = defaultdict(list)
     for q, value in equalities:
-        top = final[root[next(iter(model.expressions[q]))]]
+        top = label[links[q][2]]
         if top in by_root:
             shown_in[top].append((q, value))
     for top, quantities in by_root.items():

@@ -21,7 +21,8 @@ import pandas as pd
 
 from ..compute.table import COLUMNS
 from ..errors import DisclosureError
-from ..disclosure.decide import SUPPRESSED, check_threshold, decide, final_audit, hidden_rows, primary, quantities_of
+from ..disclosure.decide import (SUPPRESSED, check_threshold, decide, final_audit, hidden_rows, primary, quantities_of,
+                                shared_keys)
 from ..disclosure.relations import build_model
 
 FIGURES = ("numerator", "denominator", "value", "lower_ci", "upper_ci", "num_sq")
@@ -77,6 +78,7 @@ def publish(rows: pd.DataFrame, *, suppress: bool, threshold: int, categories: d
         mask = np.zeros(len(rows), dtype=bool)
         first = 0
     else:
+        rows = shared_keys(rows)
         model = build_model(quantities_of(rows), categories)
         cache: dict = {}
         proven: dict = {}
@@ -105,7 +107,7 @@ def audit_published(frame: pd.DataFrame, threshold: int) -> list:
     categories = data_categories_in(rows)
     keys = [row_quantities(REGISTRY.get(i), p, c, categories)
             for i, p, c in zip(rows["indicator_id"], rows["period"], rows["cell"])]
-    rows = rows.assign(num_key=[k[0] for k in keys], den_key=[k[1] for k in keys])
+    rows = shared_keys(rows.assign(num_key=[k[0] for k in keys], den_key=[k[1] for k in keys]))
     mask = rows["hidden"].to_numpy(dtype=bool)
     model = build_model(quantities_of(rows), categories)
     return final_audit(rows, model, mask, check_threshold(threshold))
