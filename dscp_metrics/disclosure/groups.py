@@ -23,34 +23,46 @@ from ..periods import parse_period
 def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[Quantity, list[Quantity]]]:
     """Every (total, parts) the publication shows whole, for counts and sums of records."""
     present = set(quantities)
-    fields = {(q.measure, q.period, q.filters) for q in present}  # cheaper to look up than new Quantities
+    filters_of: dict[tuple, set] = {}  # (measure, period): the filters shown (cheaper than new Quantities)
+    periods_of: dict[tuple, set] = {}  # (measure, filters): the periods shown
+    for q in present:
+        filters_of.setdefault((q.measure, q.period), set()).add(q.filters)
+        periods_of.setdefault((q.measure, q.filters), set()).add(q.period)
     groups = []
     split_filters: dict[tuple, list[tuple]] = {}  # (filters, dimension): the filters of each part
+    split_periods: dict[str, list[list[str]]] = {}  # period: the periods of each split of it
     # in order (the greedy pass below must not depend on hashing): Quantity's own order, compared as tuples
     for q in sorted(present, key=lambda q: (q.measure, q.period, q.filters)):
         measure = MEASURES.get(q.measure)
         if not measure.additive:
             continue
+        shown_filters = filters_of[(q.measure, q.period)]
         for dim in measure.dimensions:
             key = (q.filters, dim.key)
             if key not in split_filters:
                 codes = q.filter_map.get(dim.key, dim.all_categories(found.get(dim.key, ())))
                 split_filters[key] = [with_one_code(q.filters, dim.key, c) for c in codes] if len(codes) >= 2 else []
-            if not split_filters[key]:
-                continue
-            if all((q.measure, q.period, f) in fields for f in split_filters[key]):
-                groups.append((q, [Quantity(q.measure, q.period, f) for f in split_filters[key]]))
+            split = split_filters[key]
+            if split and shown_filters.issuperset(split):
+                groups.append((q, [Quantity(q.measure, q.period, f) for f in split]))
         if measure.window == "period":
-            period = parse_period(q.period)
-            splits = []
-            if period.kind == "quarter":
-                splits.append(period.month_periods())
-            elif period.kind == "year":
-                splits += [period.quarters(), period.month_periods()]
-            for split in splits:
-                if all((q.measure, p.code, q.filters) in fields for p in split):
-                    groups.append((q, [Quantity(q.measure, p.code, q.filters) for p in split]))
+            if q.period not in split_periods:
+                split_periods[q.period] = _period_splits(q.period)
+            shown_periods = periods_of[(q.measure, q.filters)]
+            for split in split_periods[q.period]:
+                if shown_periods.issuperset(split):
+                    groups.append((q, [Quantity(q.measure, p, q.filters) for p in split]))
     return groups
+
+
+def _period_splits(code: str) -> list[list[str]]:
+    """A quarter's months; a year's quarters, then its months."""
+    period = parse_period(code)
+    if period.kind == "quarter":
+        return [[p.code for p in period.month_periods()]]
+    if period.kind == "year":
+        return [[p.code for p in period.quarters()], [p.code for p in period.month_periods()]]
+    return []
 
 
 class Groups:

@@ -28,6 +28,8 @@ every indicator over the same records.
 
 from __future__ import annotations
 
+import numpy as np
+
 import itertools
 from functools import lru_cache
 from collections import defaultdict
@@ -120,13 +122,21 @@ def _additive(model: LinearModel, measures: list[Measure], quantities: dict[str,
                     (cell, model.variable(f"{measure.id} {month} {dict(zip(signature, cell))}", lower))
                     for cell in itertools.product(*levels)
                 ]
+    signature_of: dict[tuple, tuple[str, ...]] = {}  # the keys a quantity filters on: its signature
+    cells_of = {(m.id, signature): tuple(cell for cell, _ in atoms[(m.id, signature, months[0])])
+                for m in measures for signature in signatures}  # the same cells in every month's block
     for measure in measures:
+        blocks_of: dict[str, list[str]] = {}  # period: the blocks of its window
         for quantity in quantities[measure.id]:
-            wanted = quantity.filter_map
-            signature = next(s for s in signatures if set(wanted) <= set(s))
-            chosen = _matching_cells(atoms[(measure.id, signature, months[0])], signature, quantity.filters)
+            keys = tuple(k for k, _ in quantity.filters)
+            if keys not in signature_of:
+                signature_of[keys] = next(s for s in signatures if set(keys) <= set(s))
+            signature = signature_of[keys]
+            chosen = _matching(cells_of[(measure.id, signature)], signature, quantity.filters)
+            if quantity.period not in blocks_of:
+                blocks_of[quantity.period] = sorted({block_of[m.code] for m in _months(quantity, measure.window)})
             terms = {}
-            for block in sorted({block_of[m.code] for m in _months(quantity, measure.window)}):
+            for block in blocks_of[quantity.period]:
                 cells = atoms[(measure.id, signature, block)]
                 terms.update((cells[n][1], 1.0) for n in chosen)
             model.expressions[quantity] = terms
@@ -134,13 +144,9 @@ def _additive(model: LinearModel, measures: list[Measure], quantities: dict[str,
     _bound_sums(model, measures, atoms)
 
 
-def _matching_cells(cells: list[tuple[tuple[str, ...], int]], signature: tuple[str, ...], filters) -> list[int]:
-    """The positions of the cells a quantity's filters keep (the same in every month's block)."""
-    return _matching(tuple(cell for cell, _ in cells), signature, filters)
-
-
 @lru_cache(maxsize=4096)
 def _matching(cells: tuple, signature: tuple[str, ...], filters) -> list[int]:
+    """The positions of the cells a quantity's filters keep (the same in every month's block)."""
     positions = [(signature.index(k), set(codes)) for k, codes in filters]
     return [n for n, cell in enumerate(cells) if all(cell[i] in codes for i, codes in positions)]
 
@@ -212,11 +218,15 @@ def _distinct(model: LinearModel, measure: Measure, quantities: list[Quantity]) 
     index = {q: model.variable(str(q)) for q in quantities}
     for q in quantities:
         model.expressions[q] = {index[q]: 1.0}
-    spans = {q: window_span(parse_period(q.period), measure.window) for q in quantities}
-    for inner, outer in itertools.permutations(quantities, 2):
-        if _within(spans[inner], spans[outer]) and _narrower(inner.filter_map, outer.filter_map):
-            model.relations.append(Relation(((index[inner], 1.0), (index[outer], -1.0)), False,
-                                            "a part never counts more than the whole"))
+    spans = [window_span(parse_period(q.period), measure.window) for q in quantities]
+    starts = np.array([first.toordinal() for first, _ in spans])
+    ends = np.array([last.toordinal() for _, last in spans])
+    codes = [{k: set(v) for k, v in q.filters} for q in quantities]
+    for i, inner in enumerate(quantities):  # every (inner, outer) pair, in order: the outer window holds
+        for j in np.flatnonzero((starts <= starts[i]) & (ends >= ends[i])).tolist():  # the inner one
+            if j != i and _narrower(codes[i], codes[j]):
+                model.relations.append(Relation(((index[inner], 1.0), (index[quantities[j]], -1.0)), False,
+                                                "a part never counts more than the whole"))
     present = {(q.period, q.filters): q for q in quantities}
     for q in quantities:  # the cells of a breakdown together cover the whole (a child may be in several)
         for dim in measure.dimensions:
@@ -248,10 +258,6 @@ def _partitions(period) -> list[list[str]]:
     return []
 
 
-def _within(inner, outer) -> bool:
-    return outer[0] <= inner[0] and inner[1] <= outer[1]
-
-
-def _narrower(inner: dict, outer: dict) -> bool:
-    """Every record the inner quantity counts, the outer one counts too."""
-    return all(key in inner and set(inner[key]) <= set(codes) for key, codes in outer.items())
+def _narrower(inner: dict[str, set], outer: dict[str, set]) -> bool:
+    """Every record the inner quantity counts, the outer one counts too (each: key -> codes kept)."""
+    return all(key in inner and inner[key] <= codes for key, codes in outer.items())
