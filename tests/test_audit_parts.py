@@ -22,6 +22,7 @@ from dscp_metrics.disclosure.witness import Witnesses, rules_out
 from dscp_metrics.periods import parse_periods
 from dscp_metrics.publication.publish import audit_published, publish
 from dscp_metrics.store import open_store
+from test_disclosure import random_groups
 
 # --- parts solved side by side ----------------------------------------------------------------------------
 
@@ -51,6 +52,19 @@ def test_in_order_raises_an_error_from_any_job(monkeypatch, size):
 
     with pytest.raises(ValueError, match="part 2 contradicts itself"):
         parallel.in_order([(size, lambda: 1), (size, fails), (size, lambda: 3)])
+
+
+def test_the_first_error_in_the_jobs_order_is_raised_wherever_it_was_solved(monkeypatch):
+    monkeypatch.setattr(parallel, "threads", lambda: 2)
+
+    def fails(part):
+        def run():
+            raise ValueError(f"part {part}")
+        return run
+
+    # part 0 goes to the pool, part 1 is solved in the caller first: one after another, part 0 fails first
+    with pytest.raises(ValueError, match="part 0"):
+        parallel.in_order([(parallel.PARALLEL_FROM, fails(0)), (1, fails(1))])
 
 
 def test_one_thread_solves_everything_in_the_caller(monkeypatch):
@@ -118,11 +132,7 @@ def _every_other(rows):
 @settings(max_examples=200, deadline=None)
 def test_protect_told_what_changed_gives_the_result_of_a_full_sweep(seed):
     rng = random.Random(seed)
-    quantities = list(range(rng.randint(4, 25)))
-    groups = []
-    for _ in range(rng.randint(1, 12)):
-        members = rng.sample(quantities, rng.randint(3, min(6, len(quantities))))
-        groups.append((members[0], members[1:]))
+    quantities, groups = random_groups(rng)
     costs = {q: (False, False, rng.random(), 0, q) for q in quantities}
     kept = Groups(groups)
     hidden = kept.protect(set(rng.sample(quantities, rng.randint(0, 3))), costs)

@@ -256,11 +256,17 @@ def test_protect_groups_makes_the_choices_of_a_sweep_over_every_group(seed):
     from dscp_metrics.disclosure.groups import protect_groups
 
     rng = random.Random(seed)
+    quantities, groups = random_groups(rng)
+    hidden = set(rng.sample(quantities, rng.randint(0, 4)))
+    costs = {q: (False, False, rng.random(), 0, q) for q in quantities if rng.random() < 0.8}
+    assert protect_groups(groups, hidden, costs) == _sweep_every_group(groups, hidden, costs)
+
+
+def random_groups(rng) -> tuple[list[int], list[tuple[int, list[int]]]]:
+    """Up to 25 quantities and up to 12 groups of them, each a total and 2 to 5 parts."""
     quantities = list(range(rng.randint(4, 25)))
     groups = []
     for _ in range(rng.randint(1, 12)):
         members = rng.sample(quantities, rng.randint(3, min(6, len(quantities))))
         groups.append((members[0], members[1:]))
-    hidden = set(rng.sample(quantities, rng.randint(0, 4)))
-    costs = {q: (False, False, rng.random(), 0, q) for q in quantities if rng.random() < 0.8}
-    assert protect_groups(groups, hidden, costs) == _sweep_every_group(groups, hidden, costs)
+    return quantities, groups

@@ -29,7 +29,7 @@ def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[
         filters_of.setdefault((q.measure, q.period), set()).add(q.filters)
         periods_of.setdefault((q.measure, q.filters), set()).add(q.period)
     groups = []
-    split_filters: dict[tuple, list[tuple]] = {}  # (filters, dimension): the filters of each part
+    split_filters: dict[tuple, list[tuple]] = {}  # (measure, filters, dimension): each part's filters
     split_periods: dict[str, list[list[str]]] = {}  # period: the periods of each split of it
     # in order (the greedy pass below must not depend on hashing): Quantity's own order, compared as tuples
     for q in sorted(present, key=lambda q: (q.measure, q.period, q.filters)):
@@ -38,7 +38,7 @@ def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[
             continue
         shown_filters = filters_of[(q.measure, q.period)]
         for dim in measure.dimensions:
-            key = (q.filters, dim.key)
+            key = (q.measure, q.filters, dim.key)
             if key not in split_filters:
                 codes = q.filter_map.get(dim.key, dim.all_categories(found.get(dim.key, ())))
                 split_filters[key] = [with_one_code(q.filters, dim.key, c) for c in codes] if len(codes) >= 2 else []

@@ -30,7 +30,7 @@ def threads() -> int:
 def in_order(jobs: Iterable[tuple[int, Callable[[], T]]]) -> list[T]:
     """Each job's result, in order; `jobs`: (columns of its part, the job), made as they are needed.
     A large part goes to a pool of threads as soon as it is made; the calling thread works through the
-    small ones once every job is made. An error in any job is raised here."""
+    small ones once every job is made. An error in any job is raised here: the first in the jobs' order."""
     pool = None
     started: list[Future | Callable[[], T]] = []
     try:
@@ -40,8 +40,23 @@ def in_order(jobs: Iterable[tuple[int, Callable[[], T]]]) -> list[T]:
                 started.append(pool.submit(job))
             else:
                 started.append(job)
-        done = [job if isinstance(job, Future) else job() for job in started]
-        return [value.result() if isinstance(value, Future) else value for value in done]
+        outcomes = [_outcome(job) for job in started if not isinstance(job, Future)]  # while the pool works
+        small = iter(outcomes)
+        results = []
+        for job in started:  # the first error in the jobs' order is raised, as if solved one after another
+            value, error = _outcome(job) if isinstance(job, Future) else next(small)
+            if error is not None:
+                raise error
+            results.append(value)
+        return results
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _outcome(job: Future | Callable[[], T]) -> tuple[T | None, BaseException | None]:
+    """A job's result and None, or None and the error it raised."""
+    try:
+        return (job.result() if isinstance(job, Future) else job()), None
+    except Exception as error:  # raised again by `in_order`, in the jobs' order
+        return None, error

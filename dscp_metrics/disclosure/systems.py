@@ -70,7 +70,11 @@ class System:
         #                      quantity an earlier round settled never needs them)
 
     def _columns(self, variables: np.ndarray) -> np.ndarray:
-        return np.searchsorted(self._variables, variables)
+        """Each variable's column (its rank among the part's variables); every one must be in the part."""
+        columns = np.searchsorted(self._variables, variables)
+        if len(variables) and (columns.max() >= self.n or (self._variables[columns] != variables).any()):
+            raise ValueError("a variable outside this part of the system")  # a bug, never bad input
+        return columns
 
     def _matrix(self, relations, quantities=()):
         """The rows of `relations`, then one row per quantity's expression (None without rows)."""
