@@ -1,6 +1,6 @@
-"""The audit's shortcuts give the verdicts of the plain method: witnesses against exact ranges, the
-incremental pass over groups against a full sweep, parts solved side by side against one after another,
-and quantities that keep their hash across processes."""
+"""The audit's shortcuts give the verdicts of the plain method: witnesses against exact ranges, parts
+solved side by side against one after another, and quantities that keep their hash across processes (the
+incremental pass over groups is tested against a full sweep in test_disclosure)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,10 @@ from hypothesis import strategies as st
 from dscp_metrics.compute import compute
 from dscp_metrics.compute.quantities import Quantity
 from dscp_metrics.disclosure import parallel
-from dscp_metrics.disclosure.groups import Groups, protect_groups
 from dscp_metrics.disclosure.witness import Witnesses, rules_out
 from dscp_metrics.periods import parse_periods
 from dscp_metrics.publication.publish import audit_published, publish
 from dscp_metrics.store import open_store
-from test_disclosure import random_groups
 
 # --- parts solved side by side ----------------------------------------------------------------------------
 
@@ -123,24 +121,6 @@ def _every_other(rows):
     picked = np.zeros(len(rows), dtype=bool)
     picked[np.flatnonzero(small)[::2]] = True
     return picked
-
-
-# --- the incremental pass over groups ------------------------------------------------------------------
-
-
-@given(st.integers(min_value=0, max_value=10_000))
-@settings(max_examples=200, deadline=None)
-def test_protect_told_what_changed_gives_the_result_of_a_full_sweep(seed):
-    rng = random.Random(seed)
-    quantities, groups = random_groups(rng)
-    costs = {q: (False, False, rng.random(), 0, q) for q in quantities}
-    kept = Groups(groups)
-    hidden = kept.protect(set(rng.sample(quantities, rng.randint(0, 3))), costs)
-    for _ in range(3):  # suppression grows round by round, as `decide` grows it
-        added = set(rng.sample(quantities, rng.randint(1, 3)))
-        grown = kept.protect(hidden | added, costs, changed=added - hidden)
-        assert grown == protect_groups(groups, hidden | added, costs)
-        hidden = grown
 
 
 # --- witnesses ------------------------------------------------------------------------------------------

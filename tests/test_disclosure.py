@@ -235,9 +235,13 @@ def _sweep_every_group(groups, hidden, costs):
     return hidden
 
 
-def test_protect_groups_hand_case():
-    from dscp_metrics.disclosure.groups import protect_groups
+def protect_groups(groups, hidden, costs):
+    from dscp_metrics.disclosure.groups import Groups
 
+    return Groups(groups).protect(hidden, costs)
+
+
+def test_protect_groups_hand_case():
     # year = q1 + q2; q1 = m1 + m2. m1 hidden: q1 shows beside one hidden part, so m2 goes; q1 stays shown.
     groups = [("year", ["q1", "q2"]), ("q1", ["m1", "m2"])]
     assert protect_groups(groups, {"m1"}, {}) == {"m1", "m2"}
@@ -252,8 +256,6 @@ def test_protect_groups_hand_case():
 @settings(max_examples=300, deadline=None)
 def test_protect_groups_makes_the_choices_of_a_sweep_over_every_group(seed):
     import random
-
-    from dscp_metrics.disclosure.groups import protect_groups
 
     rng = random.Random(seed)
     quantities, groups = random_groups(rng)
@@ -270,3 +272,22 @@ def random_groups(rng) -> tuple[list[int], list[tuple[int, list[int]]]]:
         members = rng.sample(quantities, rng.randint(3, min(6, len(quantities))))
         groups.append((members[0], members[1:]))
     return quantities, groups
+
+
+@given(st.integers(min_value=0, max_value=10_000))
+@settings(max_examples=200, deadline=None)
+def test_protect_told_what_changed_gives_the_result_of_a_full_sweep(seed):
+    import random
+
+    from dscp_metrics.disclosure.groups import Groups
+
+    rng = random.Random(seed)
+    quantities, groups = random_groups(rng)
+    costs = {q: (False, False, rng.random(), 0, q) for q in quantities}
+    kept = Groups(groups)
+    hidden = kept.protect(set(rng.sample(quantities, rng.randint(0, 3))), costs)
+    for _ in range(3):  # suppression grows round by round, as `decide` grows it
+        added = set(rng.sample(quantities, rng.randint(1, 3)))
+        grown = kept.protect(hidden | added, costs, changed=added - hidden)
+        assert grown == protect_groups(groups, hidden | added, costs)
+        hidden = grown

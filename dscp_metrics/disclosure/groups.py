@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from ..compute.quantities import Quantity, with_one_code
 from ..indicators import MEASURES
-from ..periods import parse_period
+from .relations import period_partitions
 
 
 def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[Quantity, list[Quantity]]]:
@@ -30,7 +30,6 @@ def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[
         periods_of.setdefault((q.measure, q.filters), set()).add(q.period)
     groups = []
     split_filters: dict[tuple, list[tuple]] = {}  # (measure, filters, dimension): each part's filters
-    split_periods: dict[str, list[list[str]]] = {}  # period: the periods of each split of it
     # in order (the greedy pass below must not depend on hashing): Quantity's own order, compared as tuples
     for q in sorted(present, key=lambda q: (q.measure, q.period, q.filters)):
         measure = MEASURES.get(q.measure)
@@ -46,23 +45,11 @@ def partition_groups(quantities: Iterable[Quantity], found: dict) -> list[tuple[
             if split and shown_filters.issuperset(split):
                 groups.append((q, [Quantity(q.measure, q.period, f) for f in split]))
         if measure.window == "period":
-            if q.period not in split_periods:
-                split_periods[q.period] = _period_splits(q.period)
             shown_periods = periods_of[(q.measure, q.filters)]
-            for split in split_periods[q.period]:
+            for split in period_partitions(q.period):
                 if shown_periods.issuperset(split):
                     groups.append((q, [Quantity(q.measure, p, q.filters) for p in split]))
     return groups
-
-
-def _period_splits(code: str) -> list[list[str]]:
-    """A quarter's months; a year's quarters, then its months."""
-    period = parse_period(code)
-    if period.kind == "quarter":
-        return [[p.code for p in period.month_periods()]]
-    if period.kind == "year":
-        return [[p.code for p in period.quarters()], [p.code for p in period.month_periods()]]
-    return []
 
 
 class Groups:
@@ -104,7 +91,3 @@ class Groups:
                         dirty[j] = True
         return hidden
 
-
-def protect_groups(groups: list[tuple[Quantity, list[Quantity]]], hidden: set[Quantity], costs: dict) -> set[Quantity]:
-    """`hidden` grown until no group shows its total beside exactly one hidden part (`Groups.protect`)."""
-    return Groups(groups).protect(hidden, costs)

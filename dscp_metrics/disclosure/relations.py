@@ -28,13 +28,13 @@ every indicator over the same records.
 
 from __future__ import annotations
 
-import numpy as np
-
 import itertools
 from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..compute.quantities import Quantity
 from ..compute.spans import window_span
@@ -243,19 +243,22 @@ def _distinct(model: LinearModel, measure: Measure, quantities: list[Quantity]) 
     for group in by_shape.values():  # the months of a quarter, the quarters of a year
         periods = {q.period: q for q in group}
         for q in group:
-            period = parse_period(q.period)
-            for parts in _partitions(period):
+            for parts in period_partitions(q.period):
                 if measure.window == "period" and all(p in periods for p in parts):
                     terms = ((index[q], 1.0), *((index[periods[p]], -1.0) for p in parts))
                     model.relations.append(Relation(terms, False, "the parts of a period cover it"))
 
 
-def _partitions(period) -> list[list[str]]:
+@lru_cache(maxsize=4096)
+def period_partitions(code: str) -> tuple[tuple[str, ...], ...]:
+    """The shorter periods that together cover a period exactly: a quarter's months; a year's quarters,
+    then its months (none for a month)."""
+    period = parse_period(code)
     if period.kind == "quarter":
-        return [[m.code for m in period.month_periods()]]
+        return (tuple(m.code for m in period.month_periods()),)
     if period.kind == "year":
-        return [[q.code for q in period.quarters()], [m.code for m in period.month_periods()]]
-    return []
+        return tuple(m.code for m in period.quarters()), tuple(m.code for m in period.month_periods())
+    return ()
 
 
 def _narrower(inner: dict[str, set], outer: dict[str, set]) -> bool:
