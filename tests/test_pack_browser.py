@@ -5,8 +5,9 @@ The pack is built once per session from `notebooks/pack` on the bundled sample
 opened with every request routed through `context.route("**/*")`: the pack
 itself is answered from disk at a fake origin, anything else is aborted and
 recorded. Checked here: nothing fetched, no console or page error, every chart
-drawn; no small number visible (every hidden figure reads `[c]`, compared cell
-by cell with the unsuppressed pack); no identifier from the extracts in the
+drawn, and drawn once in margins fitted to its labels (not twice by
+automargin); no small number visible (every hidden figure reads `[c]`, compared
+cell by cell with the unsuppressed pack); no identifier from the extracts in the
 page source; the size; the RESTRICTED banner once per section when
 unsuppressed; and accessibility — axe-core (WCAG 2.0–2.2 A and AA rules) finds
 no serious or critical violation, headings never skip a level, ids are unique,
@@ -94,8 +95,9 @@ def restricted_pack(sample_db, tmp_path_factory) -> Path:
 
 
 @contextmanager
-def open_page(html_file: Path, width: int = 1366, height: int = 768):
-    """`html_file` in Chromium with all network blocked, once its charts (and their print copies) are drawn.
+def open_page(html_file: Path, width: int = 1366, height: int = 768, init_script: str | None = None):
+    """`html_file` in Chromium with all network blocked, once its charts (and their print copies) are drawn;
+    `init_script` runs in the page before its own scripts.
 
     Yields the page and what it did: `blocked` requests and `errors` (console errors, page errors).
     """
@@ -116,6 +118,8 @@ def open_page(html_file: Path, width: int = 1366, height: int = 768):
                     r.abort()
 
             context.route("**/*", route)
+            if init_script:
+                context.add_init_script(init_script)
             page = context.new_page()
             page.on("console", lambda m: seen["errors"].append(f"console: {m.text}") if m.type == "error" else None)
             page.on("pageerror", lambda e: seen["errors"].append(f"pageerror: {e}"))
@@ -165,6 +169,52 @@ def test_pack_opens_offline_without_errors_and_draws_every_chart(pack):
     assert seen["blocked"] == [], f"the pack asked the network for {seen['blocked'][:5]}"
     assert seen["errors"] == []
     assert plots == made and drawn == made
+
+
+# Each chart's first drawing, as plotly.js finishes it: the margins it was given (fitted by pack.js from the
+# figure's hint), those it drew with, and whether automargin drew it again (plotly then keeps a redraw count).
+FIRST_DRAWINGS_JS = """(() => { window.__firstDrawings = []; let plotly;
+  Object.defineProperty(window, 'Plotly', {configurable: true, get() { return plotly; }, set(value) {
+    plotly = value; const newPlot = value.newPlot;
+    value.newPlot = function () { return newPlot.apply(this, arguments).then(gd => { const f = gd._fullLayout;
+      window.__firstDrawings.push({id: gd.id, given: {l: f.margin.l, b: f.margin.b},
+        drawn: {l: f._size.l, b: f._size.b}, room: f.width - f._size.l - f._size.r,
+        twice: '_redrawFromAutoMarginCount' in f, turned: Object.values(f.xaxis._tickAngles || {}).some(a => a % 180)});
+      return gd; }); };
+  }}); })();"""
+
+
+def first_drawings(html_file: Path) -> dict[str, dict]:
+    with open_page(html_file, init_script=FIRST_DRAWINGS_JS) as (page, seen):
+        drawings = page.evaluate("window.__firstDrawings")
+        margins_after = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].filter(g => g.id)"
+                                      ".map(g => [g.layout.margin.l, g.layout.margin.b])")
+    assert seen["errors"] == []
+    own = [[int(left), int(bottom)] for left, bottom in
+           re.findall(r'"margin":\{"l":(\d+),"r":\d+,"t":\d+,"b":(\d+)\}', html_file.read_text("utf-8"))]
+    assert margins_after == own, "once drawn, a chart's layout holds the figure's own margins"
+    return {d["id"]: d for d in drawings}
+
+
+def test_charts_are_drawn_once_in_margins_that_fit(pack, tmp_path):
+    """pack.js gives each chart margins fitted to its labels, so automargin (still on) need not draw it twice.
+    Where plotly must grow one — x labels turned, or labels too long to leave a plot beside them — it does,
+    and the margins fitted never take more than a few pixels beyond plotly's own."""
+    fitted = first_drawings(pack)
+    unhinted = tmp_path / pack.name
+    unhinted.write_text(re.sub(r'"meta":\{"dscp_margins":\{.*?\}\}', '"meta":{}', pack.read_text("utf-8")), "utf-8")
+    plotlys = first_drawings(unhinted)
+    assert set(fitted) == set(plotlys) and len(fitted) > 0
+    once = [i for i, d in fitted.items() if not d["twice"]]
+    for chart_id, d in fitted.items():
+        if chart_id not in once:  # drawn twice: where plotly had to grow a margin, or plotly's own way
+            grown = any(d["drawn"][k] > d["given"][k] + 1 for k in "lb")
+            assert not grown or d["turned"] or d["given"]["l"] == 8 and d["room"] < 64 + 24, (chart_id, d)
+        own = plotlys[chart_id]["drawn"]
+        assert 0 <= d["drawn"]["l"] - own["l"] <= 12, (chart_id, d, own)  # a value axis's estimate: a digit
+        assert 0 <= d["drawn"]["b"] - own["b"] <= 2 or d["turned"], (chart_id, d, own)
+        assert plotlys[chart_id]["given"] == {"l": 8, "b": 8} and plotlys[chart_id]["twice"]
+    assert len(once) >= 0.9 * len(fitted), f"only {len(once)} of {len(fitted)} charts drawn once"
 
 
 def test_index_opens_offline(pack):

@@ -14,7 +14,8 @@ Titles live in the page (HTML headings wrap on a phone), legends sit above the
 plot (the two process limits share one entry, so a legend wraps less on a
 phone), and no chart has a toolbar (keyboard users would tab through it).
 Printed, the pack shows a copy of each chart redrawn at the printed width
-(`pack/assets/pack.js`), so no chart is clipped whatever the window's width.
+(`pack/assets/pack.js`), so no chart is clipped whatever the window's width. In the pack a
+chart is drawn once, not twice: its div says what its margins must hold (`margins.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..disclosure.decide import SUPPRESSED
 from ..report.series import SpcSeries
 from .format import NO_FIGURE, format_value
 from .labels import axis_title, cell_label
+from .margins import with_margin_hint
 from .palette import (
     BAR, BAR_SECOND, DATA_LINE, FONT_FAMILY, GRID, LIMIT_LINE, MEAN_LINE, MUTED, POINT_STYLE, RAG_FILL,
     RAG_TEXT_ON_FILL, TARGET_LINE, TEXT, WHITE,
@@ -240,11 +242,12 @@ def stacked_figure(sections: list[str], ratings: list[str], shares: dict[tuple[s
 
 
 def chart_div(figure: dict, chart_id: str) -> str:
-    """The figure as an HTML div (plotly.js is put once into the page by the pack's template)."""
+    """The figure as an HTML div (plotly.js is put once into the page by the pack's template), with the texts
+    its margins must hold (`margins.with_margin_hint`), which the page fits before drawing."""
     import plotly.io as pio
 
-    return pio.to_html(figure, include_plotlyjs=False, include_mathjax=False, full_html=False, validate=False,
-                       div_id=f"chart-{chart_id}", config=PLOTLY_CONFIG,
+    return pio.to_html(with_margin_hint(figure), include_plotlyjs=False, include_mathjax=False, full_html=False,
+                       validate=False, div_id=f"chart-{chart_id}", config=PLOTLY_CONFIG,
                        default_height=f"{figure['layout']['height']}px", default_width="100%")
 
 

@@ -3,13 +3,59 @@
    in a wide window is clipped (plotly.js #1275). Once the charts are drawn, each gets a copy redrawn at the
    printed column width (an SVG image, Plotly.toImage) that print CSS shows instead of the live chart; it scales
    to its column whatever the window's width. Before printing, collapsed blocks are opened and the live charts
-   resized too (a fallback for a chart whose copy is not made yet); both are put back afterwards. */
+   resized too (a fallback for a chart whose copy is not made yet); both are put back afterwards.
+   Drawing once, not twice: see fittedLayout. */
 (function () {
   "use strict";
   var PRINT_WIDTH = 360;      /* CSS px: half the A4 printable width (190 mm = 718 px) less the gap */
   var PRINT_HEIGHT_SCALE = 0.74;
   var PRINT_FONT_SIZE = 11;   /* px in a 360 px drawing printed about 92 mm wide: about 8 pt */
+  var MIN_PLOT_SIZE = 64;     /* px: plotly's minreducedwidth and minreducedheight, the plot it keeps */
+  var LEFT_PAD = [13, 1.54];  /* px + em beside the widest left label: tick, gaps, the axis's title */
+  var BOTTOM_PAD = [13, 1.47];  /* px + em for the x axis's tick labels, and per line of its title: */
+  var TITLE_LINE = 1.3;       /* em */
   var opened = [];
+  var measure = null;
+  function widest(lines, font) {
+    measure = measure || document.createElement("canvas").getContext("2d");
+    measure.font = font;
+    return lines.reduce(function (w, line) { return Math.max(w, measure.measureText(line).width); }, 0);
+  }
+  /* plotly's automargin finds the room the axis labels need by drawing a chart, then draws it again with the
+     margins grown: a third of the pack's drawing time. Each figure says what its left margin holds and how many
+     lines its x title has (layout.meta.dscp_margins, present/margins.py); measured in the reader's own font, they
+     give margins that already fit, so the first drawing is the only one. automargin stays on: a short estimate
+     costs the second drawing, never a clipped label. Null (plotly's own way) without a hint, or when the chart is
+     too narrow or too short to keep MIN_PLOT_SIZE of plot beside the margins (plotly then shrinks them). */
+  function fittedLayout(layout, width, fontSize) {
+    var hint = layout && layout.meta && layout.meta.dscp_margins;
+    if (!hint || !(width > 0)) { return null; }
+    var font = layout.font || {};
+    var size = fontSize || font.size || 12;
+    var base = layout.margin || {};
+    var left = Math.ceil(widest(hint.left || [], size + "px " + (font.family || "sans-serif")) + LEFT_PAD[0] + LEFT_PAD[1] * size);
+    var bottom = Math.ceil(BOTTOM_PAD[0] + (BOTTOM_PAD[1] + TITLE_LINE * (hint.bottom_lines || 1)) * size);
+    var margin = Object.assign({}, base, {l: Math.max(base.l || 0, left), b: Math.max(base.b || 0, bottom)});
+    if (width - margin.l - (margin.r || 0) < MIN_PLOT_SIZE) { return null; }
+    if (layout.height && layout.height - margin.b - (margin.t || 0) < MIN_PLOT_SIZE) { return null; }
+    return Object.assign({}, layout, {margin: margin});
+  }
+  /* Each chart is drawn from its fitted layout; once drawn, its layout holds the figure's own margins again, so
+     a resize starts from them, as it would without this. */
+  function drawOnce(plotly) {
+    var newPlot = plotly.newPlot;
+    plotly.newPlot = function (id, data, layout, config) {
+      var gd = typeof id === "string" ? document.getElementById(id) : id;
+      var fitted = null;
+      try { fitted = gd && fittedLayout(layout, gd.clientWidth); } catch (e) { fitted = null; /* plotly's own way */ }
+      if (!fitted) { return newPlot.apply(this, arguments); }
+      return Promise.resolve(newPlot.call(this, gd, data, fitted, config)).then(function (drawn) {
+        if (drawn && drawn.layout === fitted) { drawn.layout.margin = layout.margin; }
+        return drawn;
+      });
+    };
+  }
+  if (window.Plotly && window.Plotly.newPlot) { drawOnce(window.Plotly); }
   function charts() { return Array.prototype.slice.call(document.querySelectorAll(".js-plotly-plot")); }
   function resize() {
     if (!window.Plotly) { return; }
@@ -22,7 +68,9 @@
     var layout = Object.assign({}, chart.layout, {width: PRINT_WIDTH, height: height,
       font: Object.assign({}, chart.layout.font, {size: PRINT_FONT_SIZE}),
       legend: Object.assign({}, chart.layout.legend, {font: {size: PRINT_FONT_SIZE - 1}})});
-    var figure = {data: chart.data, layout: layout};
+    var fitted = null;
+    try { fitted = fittedLayout(layout, PRINT_WIDTH, PRINT_FONT_SIZE); } catch (e) { fitted = null; }
+    var figure = {data: chart.data, layout: fitted || layout};
     return window.Plotly.toImage(figure, {format: "svg", width: PRINT_WIDTH, height: height}).then(function (url) {
       var img = document.createElement("img");
       img.className = "dscp-print-copy";
