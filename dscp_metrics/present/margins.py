@@ -36,7 +36,7 @@ def margin_hint(figure: dict) -> dict:
     """The texts of `figure`'s left margin and its x title's line count (see the module docstring)."""
     layout = figure["layout"]
     yaxis = layout.get("yaxis", {})
-    texts = [y for trace in figure["data"] for y in trace.get("y") or [] if isinstance(y, str)]
+    texts = [y for trace in figure["data"] for y in _ys(trace) if isinstance(y, str)]
     if yaxis.get("type") == "category" or "categoryarray" in yaxis or texts:
         labels = yaxis.get("categoryarray") or texts
         left = list(dict.fromkeys(line for label in labels if label is not None for line in _lines(str(label))))
@@ -107,13 +107,18 @@ def _value_span(traces: list[dict]) -> tuple[float, float]:
     values = []
     for trace in traces:
         error = trace.get("error_y") or {}
-        above = [] if error.get("array") is None else list(error["array"])
-        below = [] if error.get("arrayminus") is None else list(error["arrayminus"])
-        for i, y in enumerate(trace.get("y") or []):
+        above, below = _ys(error, "array"), _ys(error, "arrayminus")
+        for i, y in enumerate(_ys(trace)):
             if _finite(y):
                 values += [y] + [y + a for a in above[i:i + 1] if _finite(a)] + [y - b for b in below[i:i + 1]
                                                                                 if _finite(b)]
     return (float(min(values)), float(max(values))) if values else (0.0, 1.0)
+
+
+def _ys(container: dict, key: str = "y") -> list:
+    """A trace's values under `key` as a list: none for a missing key or None (a list or a numpy array)."""
+    values = container.get(key)
+    return [] if values is None else list(values)
 
 
 def _finite(value) -> bool:

@@ -25,9 +25,12 @@
      margins grown: a third of the pack's drawing time. Each figure says what its left margin holds and how many
      lines its x title has (layout.meta.dscp_margins, present/margins.py); measured in the reader's own font, they
      give margins that already fit, so the first drawing is the only one. automargin stays on: a short estimate
-     costs the second drawing, never a clipped label. Null (plotly's own way) without a hint, or when the chart is
-     too narrow or too short to keep MIN_PLOT_SIZE of plot beside the margins (plotly then shrinks them). */
+     costs the second drawing, never a clipped label. Null (plotly's own way) without a hint, on any error, or when
+     the chart is too narrow or too short to keep MIN_PLOT_SIZE of plot beside the margins (plotly shrinks them). */
   function fittedLayout(layout, width, fontSize) {
+    try { return fit(layout, width, fontSize); } catch (e) { return null; /* plotly's own way */ }
+  }
+  function fit(layout, width, fontSize) {
     var hint = layout && layout.meta && layout.meta.dscp_margins;
     if (!hint || !(width > 0)) { return null; }
     var font = layout.font || {};
@@ -46,8 +49,7 @@
     var newPlot = plotly.newPlot;
     plotly.newPlot = function (id, data, layout, config) {
       var gd = typeof id === "string" ? document.getElementById(id) : id;
-      var fitted = null;
-      try { fitted = gd && fittedLayout(layout, gd.clientWidth); } catch (e) { fitted = null; /* plotly's own way */ }
+      var fitted = gd && fittedLayout(layout, gd.clientWidth);
       if (!fitted) { return newPlot.apply(this, arguments); }
       return Promise.resolve(newPlot.call(this, gd, data, fitted, config)).then(function (drawn) {
         if (drawn && drawn.layout === fitted) { drawn.layout.margin = layout.margin; }
@@ -68,9 +70,7 @@
     var layout = Object.assign({}, chart.layout, {width: PRINT_WIDTH, height: height,
       font: Object.assign({}, chart.layout.font, {size: PRINT_FONT_SIZE}),
       legend: Object.assign({}, chart.layout.legend, {font: {size: PRINT_FONT_SIZE - 1}})});
-    var fitted = null;
-    try { fitted = fittedLayout(layout, PRINT_WIDTH, PRINT_FONT_SIZE); } catch (e) { fitted = null; }
-    var figure = {data: chart.data, layout: fitted || layout};
+    var figure = {data: chart.data, layout: fittedLayout(layout, PRINT_WIDTH, PRINT_FONT_SIZE) || layout};
     return window.Plotly.toImage(figure, {format: "svg", width: PRINT_WIDTH, height: height}).then(function (url) {
       var img = document.createElement("img");
       img.className = "dscp-print-copy";
