@@ -214,7 +214,7 @@ def test_hidden_categories_are_marked_on_the_bars(store, sample_db):
     hidden = publication.shown[(publication.shown["period"] == "2023-24-Q2") & publication.shown["hidden"]]
     assert len(hidden), "the sample hides an injury level in 2023-24-Q2"
     bars = view.figure["data"][0]
-    marked = [name for name, x in zip(bars["y"], bars["x"]) if x is None]
+    marked = [name for name, x in zip(view.figure["layout"]["yaxis"]["ticktext"], bars["x"]) if x is None]
     assert len(marked) == len(hidden) and all(name.endswith("[c]") for name in marked)
     assert trace(view.figure, "[c] hidden (small number)")["text"] == ["[c]"] * len(hidden)
     assert not SMALL & set(plotted_numbers(view.figure))

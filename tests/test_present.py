@@ -17,7 +17,9 @@ import pytest
 from dscp_metrics.errors import DscpError
 from dscp_metrics.pack import pdf
 from dscp_metrics.present import palette
-from dscp_metrics.present.charts import PLOTLY_CONFIG, bar_figure, chart_div, stacked_figure, trend_figure
+from dscp_metrics.present.charts import (
+    PLOTLY_CONFIG, bar_figure, bar_rows, chart_div, stacked_figure, trend_figure,
+)
 from dscp_metrics.present.format import day, format_interval, format_value
 from dscp_metrics.present.html import RAG_SYMBOL, Raw, change_html, details, rag_badge, table_html
 from dscp_metrics.present.icons import assurance_icon, sparkline, variation_icon
@@ -174,9 +176,28 @@ def test_charts_have_no_toolbar_and_fetch_nothing():
 
 def test_bar_figure_marks_hidden_categories_and_leaves_room_for_its_labels():
     figure = bar_figure(["East", "Darlington"], [19.0, None], "%", "% green")
-    assert figure["data"][0]["y"] == ["East", "Darlington [c]"] and figure["data"][0]["x"] == [19.0, None]
+    assert figure["layout"]["yaxis"]["ticktext"] == ["East", "Darlington [c]"]
+    assert figure["data"][0]["x"] == [19.0, None] and figure["data"][0]["customdata"] == ["East", "Darlington [c]"]
     assert figure["layout"]["margin"]["r"] >= 40 and figure["layout"]["showlegend"] is False
-    assert figure["data"][1]["text"] == ["[c]"]
+    assert figure["data"][1]["text"] == ["[c]"] and figure["data"][1]["y"] == [1.5]  # at the hidden bar's row
+
+
+def test_a_wrapped_label_gets_a_taller_row_and_the_others_stay_close():
+    """Rows of 24 px, a two-line label's 34 px (34/24 = 1.4167 rows): centres at 0.5, 1.7083 and 2.9167."""
+    long = "Organisations outside the partnership area"  # 42 characters: wrapped after "the"
+    figure = bar_figure(["Schools", long, "Police"], [941.0, 12.0, 16.0], "count", "Completions")
+    yaxis = figure["layout"]["yaxis"]
+    assert yaxis["ticktext"] == ["Schools", "Organisations outside the<br>partnership area", "Police"]
+    assert yaxis["tickvals"] == figure["data"][0]["y"] == [0.5, 1.7083, 2.9167]
+    assert yaxis["range"] == [3.4167, 0] and yaxis["autorange"] is False  # first at the top, no padding
+    assert figure["layout"]["height"] == 90 + 82  # BAR_BASE_HEIGHT + 24 + 34 + 24
+    assert figure["data"][0]["customdata"][1] == long  # hover reads the label on one line
+    assert bar_rows(["A", "B"]) == ([0.5, 1.5], 2.0)  # no wrapped label: rows of 24 px, as before
+
+
+def test_a_stacked_chart_leaves_room_for_its_100_percent_tick():
+    figure = stacked_figure(["Leadership"], ["Green"], {("Leadership", "Green"): 100.0}, "% of ratings")
+    assert figure["layout"]["margin"]["r"] >= 20  # half of "100%" in 13 px type, beyond the axis's end
 
 
 def test_stacked_figure_labels_and_patterns_every_segment():

@@ -36,6 +36,8 @@ from .palette import (
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False, "scrollZoom": False}
 SPC_HEIGHT = 300
 BAR_ROW_HEIGHT = 24
+WRAPPED_ROW_HEIGHT = 34  # px: a label on two lines (13 px, 1.3 em apart) and a gap to the next
+BAR_THICKNESS = 0.8  # of a one-line row: plotly's default bar gap of 0.2
 BAR_BASE_HEIGHT = 90
 GROUPED_ROW_HEIGHT = 18  # per bar of a group
 WRAP_AT = 32
@@ -150,38 +152,57 @@ def trend_figure(lines: list[dict], unit: str, y_title: str, dated: bool) -> dic
 
 def bar_figure(labels: list[str], values: list[float | None], unit: str, axis_title: str,
                ranked: bool = False) -> dict:
-    """Horizontal bars, one per category (hidden: no bar, `[c]` beside the name and at the bar's place)."""
+    """Horizontal bars, one per category (hidden: no bar, `[c]` beside the name and at the bar's place).
+
+    Each row is as tall as its label: BAR_ROW_HEIGHT for one line, WRAPPED_ROW_HEIGHT for two, so wrapped
+    labels never run into their neighbours and short ones stay close. The rows are placed on a value axis
+    (`bar_rows`) labelled with the categories' names; the bars keep one thickness."""
     items = list(zip(labels, values))
     if ranked:
         items.sort(key=lambda item: (item[1] is None, -(item[1] or 0)))
     names = [_wrap(f"{label} {SUPPRESSED}" if value is None else label) for label, value in items]
+    places, rows = bar_rows(names)
+    readable = [html.unescape(n.replace("<br>", " ")) for n in names]
     shown = [None if v is None else round(v, 6) for _, v in items]
     texts = [SUPPRESSED if v is None else format_value(v, unit) for _, v in items]
     traces = [{
-        "type": "bar", "orientation": "h", "x": shown, "y": names, "text": texts, "textposition": "outside",
-        "cliponaxis": False, "name": axis_title, "hovertemplate": "%{y}: %{text}<extra></extra>",
+        "type": "bar", "orientation": "h", "x": shown, "y": places, "width": BAR_THICKNESS, "text": texts,
+        "customdata": readable, "textposition": "outside", "cliponaxis": False, "name": axis_title,
+        "hovertemplate": "%{customdata}: %{text}<extra></extra>",
         "marker": {"color": BAR, "line": {"color": TEXT, "width": 1}}, "textfont": {"color": TEXT},
     }]
-    hidden = [n for n, v in zip(names, shown) if v is None]
+    hidden = [p for p, v in zip(places, shown) if v is None]
     if hidden:
         traces.append({"type": "scatter", "mode": "text", "x": [0] * len(hidden), "y": hidden,
                        "text": [SUPPRESSED] * len(hidden), "textposition": "middle right", "hoverinfo": "skip",
                        "name": f"{SUPPRESSED} hidden (small number)", "textfont": {"color": MUTED}})
-    empty = [n for n, v in zip(names, shown) if v is not None and math.isnan(v)]
+    empty = [p for p, v in zip(places, shown) if v is not None and math.isnan(v)]
     if empty:  # nothing to divide by (no place booked, no rating): said, not an empty gap
         traces.append({"type": "scatter", "mode": "text", "x": [0] * len(empty), "y": empty,
                        "text": [f"{NO_FIGURE} no figure"] * len(empty), "textposition": "middle right",
                        "hoverinfo": "skip", "name": "no figure", "textfont": {"color": MUTED}})
     shown = [None if v is not None and math.isnan(v) else v for v in shown]
     top = max([v for v in shown if v is not None] or [1])
-    layout = _layout(BAR_BASE_HEIGHT + BAR_ROW_HEIGHT * max(len(items), 1), "", axis_title)
+    layout = _layout(BAR_BASE_HEIGHT + round(BAR_ROW_HEIGHT * max(rows, 1)), "", axis_title)
     layout["showlegend"] = False
     layout["margin"].update({"t": 8, "r": 48})  # room for the figure printed beyond the longest bar
     layout["xaxis"].update({"range": [0, 100 if unit == "%" else (top * 1.2 or 1)], "showgrid": True,
                             "gridcolor": GRID, "ticksuffix": "%" if unit == "%" else ""})
-    layout["yaxis"].update({"autorange": "reversed", "categoryorder": "array", "categoryarray": names,
+    layout["yaxis"].update({"type": "linear", "range": [max(rows, 1), 0], "autorange": False,
+                            "tickmode": "array", "tickvals": places, "ticktext": names,
                             "rangemode": "normal", "title": {"text": ""}})
     return {"data": traces, "layout": layout}
+
+
+def bar_rows(names: list[str]) -> tuple[list[float], float]:
+    """Where each bar's row is centred, in rows of BAR_ROW_HEIGHT from the top, and how many rows all take:
+    a label of one line takes one row, a wrapped one WRAPPED_ROW_HEIGHT / BAR_ROW_HEIGHT rows."""
+    places, edge = [], 0.0
+    for name in names:
+        height = (WRAPPED_ROW_HEIGHT if "<br>" in name else BAR_ROW_HEIGHT) / BAR_ROW_HEIGHT
+        places.append(round(edge + height / 2, 4))
+        edge += height
+    return places, round(edge, 4)
 
 
 def grouped_figure(labels: list[str], series: list[tuple[str, list[float | None]]], unit: str,
@@ -236,6 +257,7 @@ def stacked_figure(sections: list[str], ratings: list[str], shares: dict[tuple[s
         })
     layout = _layout(BAR_BASE_HEIGHT + 40 * len(sections), "", axis_title)
     layout.update({"barmode": "stack", "uniformtext": {"minsize": 8, "mode": "hide"}})
+    layout["margin"]["r"] = 28  # half the "100%" tick label, which plotly leaves out where it would not fit
     layout["xaxis"].update({"range": [0, 100], "ticksuffix": "%", "showgrid": True, "gridcolor": GRID})
     layout["yaxis"].update({"autorange": "reversed", "rangemode": "normal", "title": {"text": ""}})
     return {"data": traces, "layout": layout}

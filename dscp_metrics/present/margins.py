@@ -8,7 +8,8 @@ has nothing to grow. A short estimate costs that second drawing, never a clipped
 `margin_hint(figure)` is `{"left": [...], "bottom_lines": n}`, kept in `layout.meta["dscp_margins"]`:
 
 - `left`: the lines the left margin holds. A category axis: its labels, each line of a wrapped one
-  (`<br>`), as plain text (a category axis is one whose traces' y are texts). A value axis: its widest tick
+  (`<br>`), as plain text (a category axis is one whose traces' y are texts). A value axis labelled with
+  texts (`tickmode` "array", as the bar charts' rows are): the same of its `ticktext`. A value axis: its widest tick
   label, `widest_tick_label`, with the tick counts plotly may choose for the chart's height (`_tick_counts`);
 - `bottom_lines`: the lines of the x axis's title, at least one (plotly keeps an empty title's place).
 """
@@ -37,8 +38,9 @@ def margin_hint(figure: dict) -> dict:
     layout = figure["layout"]
     yaxis = layout.get("yaxis", {})
     texts = [y for trace in figure["data"] for y in _ys(trace) if isinstance(y, str)]
-    if yaxis.get("type") == "category" or "categoryarray" in yaxis or texts:
-        labels = yaxis.get("categoryarray") or texts
+    named = yaxis.get("ticktext") if yaxis.get("tickmode") == "array" else None
+    if named or yaxis.get("type") == "category" or "categoryarray" in yaxis or texts:
+        labels = named or yaxis.get("categoryarray") or texts
         left = list(dict.fromkeys(line for label in labels if label is not None for line in _lines(str(label))))
     else:
         low, high = _value_span(figure["data"])
