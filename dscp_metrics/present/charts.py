@@ -162,7 +162,7 @@ def bar_figure(labels: list[str], values: list[float | None], unit: str, axis_ti
         items.sort(key=lambda item: (item[1] is None, -(item[1] or 0)))
     names = [_wrap(f"{label} {SUPPRESSED}" if value is None else label) for label, value in items]
     places, rows = bar_rows(names)
-    readable = [html.unescape(n.replace("<br>", " ")) for n in names]
+    readable = [n.replace("<br>", " ") for n in names]  # escaped still: plotly reads hover text as markup
     shown = [None if v is None else round(v, 6) for _, v in items]
     texts = [SUPPRESSED if v is None else format_value(v, unit) for _, v in items]
     traces = [{
