@@ -171,6 +171,30 @@ def test_pack_opens_offline_without_errors_and_draws_every_chart(pack):
     assert plots == made and drawn == made
 
 
+# Counted when the page is all read, before pack.js's own listener (added later) draws the charts that waited;
+# and the order in which the charts reach plotly.js.
+CHARTS_WHEN_READ_JS = """(() => { window.__order = []; let plotly;
+  document.addEventListener('DOMContentLoaded', () => {
+    window.__chartsWhenRead = document.querySelectorAll('.js-plotly-plot').length; });
+  Object.defineProperty(window, 'Plotly', {configurable: true, get() { return plotly; }, set(value) {
+    plotly = value; const newPlot = value.newPlot;
+    value.newPlot = function (gd) { window.__order.push(typeof gd === 'string' ? gd : gd.id);
+      return newPlot.apply(this, arguments); };
+  }}); })();"""
+
+
+def test_charts_wait_until_the_page_is_read_then_are_all_drawn_in_page_order(pack):
+    """pack.js holds each chart met while the page is being read and draws them all once it is read, in the
+    order of the page, so no chart is laid out while the rest of the page still changes its width."""
+    with open_page(pack, init_script=CHARTS_WHEN_READ_JS) as (page, seen):
+        when_read = page.evaluate("window.__chartsWhenRead")
+        drawn_order = page.evaluate("window.__order")
+        page_order = page.evaluate("[...document.querySelectorAll('div.plotly-graph-div')].map(d => d.id)")
+    assert seen["errors"] == []
+    assert when_read == 0, f"{when_read} charts drawn before the page was read"
+    assert drawn_order[:len(page_order)] == page_order and len(page_order) > 0
+
+
 # Each chart's first drawing, as plotly.js finishes it: the margins it was given (fitted by pack.js from the
 # figure's hint), those it drew with, and whether automargin drew it again (plotly then keeps a redraw count).
 FIRST_DRAWINGS_JS = """(() => { window.__firstDrawings = []; let plotly;
