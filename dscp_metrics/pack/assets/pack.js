@@ -4,7 +4,7 @@
    printed column width (an SVG image, Plotly.toImage) that print CSS shows instead of the live chart; it scales
    to its column whatever the window's width. Before printing, collapsed blocks are opened and the live charts
    resized too (a fallback for a chart whose copy is not made yet); both are put back afterwards.
-   Drawing once, not twice: see fittedLayout; drawing once the page is read: see allDrawn. */
+   Drawing once, not twice: see fittedLayout; drawing once the page is read: see drawOnce. */
 (function () {
   "use strict";
   var PRINT_WIDTH = 360;      /* CSS px: half the A4 printable width (190 mm = 718 px) less the gap */
@@ -56,27 +56,22 @@
     });
   }
   /* Drawing after reading: a chart met while the page is still being read waits until it is all read
-     (DOMContentLoaded), then the charts are drawn in page order. Drawn while the page grows, each chart's
-     measuring makes the browser lay out the page read so far again, and the columns still change width (the
-     scroll bar appears); drawn after, they are laid out once at their final width: about a fifth less time. */
-  var waiting = [];
-  var allDrawn = new Promise(function (resolve) {
-    function drawWaiting() {
-      var drawings = waiting.splice(0).map(function (draw) { return draw(); });
-      Promise.all(drawings).then(resolve, resolve);
-    }
-    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", drawWaiting); } else { resolve(); }
+     (DOMContentLoaded), then the charts are drawn in page order (the order their waits were taken). Drawn while
+     the page grows, each chart's measuring makes the browser lay out the page read so far again, and the columns
+     still change width (the scroll bar appears); drawn after, they are laid out once at their final width: about
+     a fifth less time. */
+  var read = new Promise(function (resolve) {
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", resolve); } else { resolve(); }
   });
+  var drawings = [];
   function drawOnce(plotly) {
     var newPlot = plotly.newPlot;
     plotly.newPlot = function () {
       var self = this, args = arguments;
       if (document.readyState !== "loading") { return drawFitted(newPlot, self, args); }
-      return new Promise(function (resolve, reject) {
-        waiting.push(function () {
-          try { var drawing = drawFitted(newPlot, self, args); resolve(drawing); return drawing; } catch (e) { reject(e); return null; }
-        });
-      });
+      var drawing = read.then(function () { return drawFitted(newPlot, self, args); });
+      drawings.push(drawing);
+      return drawing;
     };
   }
   if (window.Plotly && window.Plotly.newPlot) { drawOnce(window.Plotly); }
@@ -152,5 +147,7 @@
   document.addEventListener("DOMContentLoaded", fillPrintTables);
   window.addEventListener("hashchange", openTarget);
   document.addEventListener("DOMContentLoaded", openTarget);
-  window.addEventListener("load", function () { allDrawn.then(printCopies); });
+  window.addEventListener("load", function () {  /* after DOMContentLoaded: every chart that waited is drawing */
+    Promise.all(drawings).then(printCopies, printCopies);
+  });
 })();
