@@ -17,12 +17,14 @@ import pytest
 from dscp_metrics.errors import DscpError
 from dscp_metrics.pack import pdf
 from dscp_metrics.present import palette
+from dscp_metrics.indicators import REGISTRY
 from dscp_metrics.present.charts import (
-    PLOTLY_CONFIG, bar_figure, bar_rows, chart_div, stacked_figure, trend_figure,
+    PLOTLY_CONFIG, bar_figure, bar_rows, chart_div, spc_figure, stacked_figure, trend_figure,
 )
 from dscp_metrics.present.format import day, format_interval, format_value
 from dscp_metrics.present.html import RAG_SYMBOL, Raw, change_html, details, rag_badge, table_html
 from dscp_metrics.present.icons import assurance_icon, sparkline, variation_icon
+from dscp_metrics.report.series import published_series
 
 
 @dataclass(frozen=True)
@@ -253,3 +255,32 @@ def test_trend_leaves_a_gap_where_a_share_has_nothing_to_divide_by():
     assert trace["y"] == [50.0, None, None]  # not NaN: plotly would label the axis "nan%"
     assert trace["error_y"]["array"] == [30.0, None, None] and trace["error_y"]["arrayminus"] == [30.0, None, None]
     assert trace["text"][2] == "2024-06: [c]" and "nan" not in trace["text"][1].lower()
+
+
+def _months_series(indicator_id: str, values: list[float | None]):
+    months = [f"2024-{m:02d}" for m in range(4, 4 + len(values))]
+    rows = pd.DataFrame({"period": months, "breakdown": "all", "hidden": [v is None for v in values],
+                         "value": values, "numerator": values, "denominator": None})
+    return published_series(rows, REGISTRY.get(indicator_id))
+
+
+@pytest.mark.parametrize("indicator_id, values, upper, lower", [
+    # mean 2.5, mean moving range 5/3: limits 2.5 +/- 2.66 * 5/3 = 6.9333 and -1.9333, shown from 0
+    ("csc_referrals", [1.0, 3.0, 2.0, 4.0], 6.9333, 0.0),
+    # mean 98.5, same moving ranges: 102.9333 shown at 100%, and 94.0667
+    ("rereferral_rate", [97.0, 99.0, 98.0, 100.0], 100.0, 94.0667),
+])
+def test_spc_limits_are_one_trace_upper_then_a_gap_then_lower(indicator_id, values, upper, lower):
+    figure = spc_figure(_months_series(indicator_id, values), "Referrals")
+    limits = [t for t in figure["data"] if t["name"] == "Process limits"]
+    assert len(limits) == 1 and limits[0]["connectgaps"] is False and limits[0]["hoverinfo"] == "skip"
+    dates = ["2024-04-01", "2024-05-01", "2024-06-01", "2024-07-01"]
+    assert limits[0]["x"] == dates + [None] + dates
+    assert limits[0]["y"] == [upper] * 4 + [None] + [lower] * 4
+    assert [t["name"] for t in figure["data"]][1:] == ["Average", "Process limits"]  # no special cause here
+
+
+def test_no_mean_or_limits_when_a_point_is_hidden():
+    figure = spc_figure(_months_series("csc_referrals", [1.0, None, 2.0, 4.0]), "Referrals")
+    assert [t["name"] for t in figure["data"]] == ["Figure (referrals)"]
+    assert figure["data"][0]["y"] == [1.0, None, 2.0, 4.0] and figure["data"][0]["text"][1] == "May 2024: [c]"

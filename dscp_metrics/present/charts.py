@@ -11,8 +11,9 @@
 - `stacked_figure`: shares of Red, Amber and Green per section, labelled and patterned.
 
 Titles live in the page (HTML headings wrap on a phone), legends sit above the
-plot (the two process limits share one entry, so a legend wraps less on a
-phone), and no chart has a toolbar (keyboard users would tab through it).
+plot (the two process limits are one trace, upper then a gap then lower, so
+they have one legend entry and a legend wraps less on a phone), and no chart
+has a toolbar (keyboard users would tab through it).
 Printed, the pack shows a copy of each chart redrawn at the printed width
 (`pack/assets/pack.js`), so no chart is clipped whatever the window's width. In the pack a
 chart is drawn once, not twice: its div says what its margins must hold (`margins.py`).
@@ -95,17 +96,14 @@ def spc_figure(series: SpcSeries, y_title: str, target: float | None = None, dat
             })
     if series.draw_limits:
         ceiling = 100.0 if unit == "%" else None
-        for column, name, dash, colour in (("mean", "Average", "solid", MEAN_LINE),
-                                           ("upl", "Upper process limit", "dash", LIMIT_LINE),
-                                           ("lpl", "Lower process limit", "dash", LIMIT_LINE)):
-            values = series.frame[column].clip(lower=0.0, upper=ceiling).round(4).tolist()
-            trace = {"type": "scatter", "mode": "lines", "x": x, "y": values, "name": name,
-                     "hoverinfo": "skip", "line": {"color": colour, "dash": dash, "width": 1.5}}
-            if column != "mean":  # both limits share one legend entry (below), so a legend wraps less
-                trace.update({"legendgroup": "limits", "showlegend": False})
-            traces.append(trace)
-        traces.append({"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": "Process limits",
-                       "legendgroup": "limits", "hoverinfo": "skip",
+        mean, upper, lower = (series.frame[c].clip(lower=0.0, upper=ceiling).round(4).tolist()
+                              for c in ("mean", "upl", "lpl"))
+        traces.append({"type": "scatter", "mode": "lines", "x": x, "y": mean, "name": "Average",
+                       "hoverinfo": "skip", "line": {"color": MEAN_LINE, "dash": "solid", "width": 1.5}})
+        # both limits are one trace, the upper then a gap then the lower: one legend entry (a legend wraps
+        # less on a phone) and one trace fewer to draw per chart
+        traces.append({"type": "scatter", "mode": "lines", "x": x + [None] + x, "y": upper + [None] + lower,
+                       "name": "Process limits", "hoverinfo": "skip", "connectgaps": False,
                        "line": {"color": LIMIT_LINE, "dash": "dash", "width": 1.5}})
     if target is not None:
         traces.append({"type": "scatter", "mode": "lines", "x": [x[0], x[-1]], "y": [float(target)] * 2,
