@@ -56,12 +56,12 @@ def test_figures_of_any_number_type_and_gaps():
 def test_a_bar_chart_holds_its_category_labels_as_the_reader_sees_them():
     labels = ["Police & partners", "County Durham and Darlington NHS Foundation Trust", "Schools"]
     hint = margin_hint(bar_figure(labels, [5.0, None, 2.0], "count", "Referrals"))
-    # the long label is wrapped at 32 characters; the hidden one carries [c]; entities are decoded
-    assert hint == {"left": ["Police & partners", "County Durham and Darlington NHS",
-                             "Foundation Trust [c]", "Schools"], "bottom_lines": 1}
+    # the long label is wrapped onto two lines; the hidden one carries [c]; entities are decoded
+    assert hint == {"left": ["Police & partners", "County Durham and Darlington",
+                             "NHS Foundation Trust [c]", "Schools"], "bottom_lines": 1}
 
 
-def test_a_stacked_chart_is_a_category_axis_too():
+def test_a_stacked_chart_holds_its_section_labels_too():
     figure = stacked_figure(["Leadership"], ["Red", "Green"], {("Leadership", "Red"): 40.0,
                                                               ("Leadership", "Green"): 60.0}, "% of ratings")
     assert margin_hint(figure)["left"] == ["Leadership"]

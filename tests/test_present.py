@@ -186,10 +186,10 @@ def test_bar_figure_marks_hidden_categories_and_leaves_room_for_its_labels():
 
 def test_a_wrapped_label_gets_a_taller_row_and_the_others_stay_close():
     """Rows of 24 px, a two-line label's 34 px (34/24 = 1.4167 rows): centres at 0.5, 1.7083 and 2.9167."""
-    long = "Organisations outside the partnership area"  # 42 characters: wrapped after "the"
+    long = "Organisations outside the partnership area"  # 42 characters: two lines
     figure = bar_figure(["Schools", long, "Police"], [941.0, 12.0, 16.0], "count", "Completions")
     yaxis = figure["layout"]["yaxis"]
-    assert yaxis["ticktext"] == ["Schools", "Organisations outside the<br>partnership area", "Police"]
+    assert yaxis["ticktext"] == ["Schools", "Organisations outside<br>the partnership area", "Police"]
     assert yaxis["tickvals"] == figure["data"][0]["y"] == [0.5, 1.7083, 2.9167]
     assert yaxis["range"] == [3.4167, 0] and yaxis["autorange"] is False  # first at the top, no padding
     assert figure["layout"]["height"] == 90 + 82  # BAR_BASE_HEIGHT + 24 + 34 + 24
@@ -206,8 +206,22 @@ def test_stacked_figure_labels_and_patterns_every_segment():
     figure = stacked_figure(["Leadership"], ["Red", "Amber", "Green"],
                             {("Leadership", "Red"): None, ("Leadership", "Amber"): 10.0,
                              ("Leadership", "Green"): 90.0}, "% of ratings")
-    assert figure["data"][0]["y"] == ["Leadership (Red: [c])"]
+    assert figure["layout"]["yaxis"]["ticktext"] == ["Leadership (Red: [c])"]
+    assert [t["customdata"] for t in figure["data"]] == [["Leadership (Red: [c])"]] * 3  # what the hover reads
     assert [t["marker"]["pattern"]["shape"] for t in figure["data"]] == ["x", "/", ""]
+    assert figure["data"][2]["text"] == ["Green 90%"] and figure["data"][0]["text"] == [None]
+
+
+def test_a_stacked_chart_gives_each_section_a_row_as_tall_as_its_label():
+    """Rows of 1 and 51/24 = 2.125 (a label on three lines): centres 0.5 and 2.0625, 3.125 rows in all."""
+    long = "Leadership, supervision and accountability"
+    figure = stacked_figure(["Voice", long], ["Red", "Amber", "Green"],
+                            {("Voice", "Red"): 10.0, ("Voice", "Amber"): 20.0, ("Voice", "Green"): 70.0,
+                             (long, "Green"): 100.0}, "%")
+    yaxis = figure["layout"]["yaxis"]
+    assert yaxis["ticktext"] == ["Voice", "Leadership, supervision<br>and accountability<br>(Red, Amber: [c])"]
+    assert yaxis["tickvals"] == figure["data"][0]["y"] == [0.5, 2.0625] and yaxis["range"] == [3.125, 0]
+    assert figure["layout"]["height"] == 150 + 75  # the base, legend included, and 3.125 rows of 24 px
 
 
 # ------------------------------------------------------------------ PDF helpers

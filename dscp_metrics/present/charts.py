@@ -33,15 +33,14 @@ from .palette import (
     BAR, BAR_SECOND, DATA_LINE, FONT_FAMILY, GRID, LIMIT_LINE, MEAN_LINE, MUTED, POINT_STYLE, RAG_FILL,
     RAG_TEXT_ON_FILL, TARGET_LINE, TEXT, WHITE,
 )
+from .rows import BAR_ROW_HEIGHT, bar_rows, wrap_label
 
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False, "scrollZoom": False}
 SPC_HEIGHT = 300
-BAR_ROW_HEIGHT = 24
-WRAPPED_ROW_HEIGHT = 34  # px: a label on two lines (13 px, 1.3 em apart) and a gap to the next
 BAR_THICKNESS = 0.8  # of a one-line row: plotly's default bar gap of 0.2
 BAR_BASE_HEIGHT = 90
+STACKED_BASE_HEIGHT = BAR_BASE_HEIGHT + 60  # and its legend above: a rating per line in a narrow column
 GROUPED_ROW_HEIGHT = 18  # per bar of a group
-WRAP_AT = 32
 RAG_PATTERN = {"Red": "x", "Amber": "/", "Green": ""}
 GROUP_COLOURS = (BAR, BAR_SECOND)
 GROUP_PATTERNS = ("", "/")
@@ -61,16 +60,6 @@ def _layout(height: int, y_title: str = "", x_title: str = "") -> dict:
         "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}, "bgcolor": "#ffffff", "bordercolor": TEXT},
         "showlegend": True,
     }
-
-
-def _wrap(label: str) -> str:
-    """A long axis label on two lines (plotly reads `<br>`; the label itself is escaped)."""
-    label = html.escape(label)
-    if len(label) <= WRAP_AT or " " not in label:
-        return label
-    cut = label.rfind(" ", 0, WRAP_AT + 1)
-    cut = cut if cut > 0 else label.find(" ")
-    return label[:cut] + "<br>" + label[cut + 1:]
 
 
 def spc_figure(series: SpcSeries, y_title: str, target: float | None = None, dated: bool = True) -> dict:
@@ -152,13 +141,13 @@ def bar_figure(labels: list[str], values: list[float | None], unit: str, axis_ti
                ranked: bool = False) -> dict:
     """Horizontal bars, one per category (hidden: no bar, `[c]` beside the name and at the bar's place).
 
-    Each row is as tall as its label: BAR_ROW_HEIGHT for one line, WRAPPED_ROW_HEIGHT for two, so wrapped
-    labels never run into their neighbours and short ones stay close. The rows are placed on a value axis
-    (`bar_rows`) labelled with the categories' names; the bars keep one thickness."""
+    Each row is as tall as its label (`rows.row_height`), so wrapped labels never run into their neighbours
+    and short ones stay close. The rows are placed on a value axis (`rows.bar_rows`) labelled with the
+    categories' names; the bars keep one thickness."""
     items = list(zip(labels, values))
     if ranked:
         items.sort(key=lambda item: (item[1] is None, -(item[1] or 0)))
-    names = [_wrap(f"{label} {SUPPRESSED}" if value is None else label) for label, value in items]
+    names = [wrap_label(f"{label} {SUPPRESSED}" if value is None else label) for label, value in items]
     places, rows = bar_rows(names)
     readable = [n.replace("<br>", " ") for n in names]  # escaped still: plotly reads hover text as markup
     shown = [None if v is None else round(v, 6) for _, v in items]
@@ -192,22 +181,11 @@ def bar_figure(labels: list[str], values: list[float | None], unit: str, axis_ti
     return {"data": traces, "layout": layout}
 
 
-def bar_rows(names: list[str]) -> tuple[list[float], float]:
-    """Where each bar's row is centred, in rows of BAR_ROW_HEIGHT from the top, and how many rows all take:
-    a label of one line takes one row, a wrapped one WRAPPED_ROW_HEIGHT / BAR_ROW_HEIGHT rows."""
-    places, edge = [], 0.0
-    for name in names:
-        height = (WRAPPED_ROW_HEIGHT if "<br>" in name else BAR_ROW_HEIGHT) / BAR_ROW_HEIGHT
-        places.append(round(edge + height / 2, 4))
-        edge += height
-    return places, round(edge, 4)
-
-
 def grouped_figure(labels: list[str], series: list[tuple[str, list[float | None]]], unit: str,
                    axis_title: str) -> dict:
     """Horizontal bars of two (or more) figures per category, side by side: one colour and pattern per figure,
     named in the legend; a hidden figure has no bar and `[c]` at its place."""
-    names = [_wrap(label) for label in labels]
+    names = [wrap_label(label, most=2) for label in labels]  # a group's rows are GROUPED_ROW_HEIGHT per bar
     traces, top = [], 1.0
     for n, (name, values) in enumerate(series):
         shown = [None if v is None else round(v, 6) for v in values]
@@ -238,26 +216,30 @@ def stacked_figure(sections: list[str], ratings: list[str], shares: dict[tuple[s
     names = []
     for section in sections:
         hidden = [r for r in ratings if shares.get((section, r)) is None]
-        names.append(_wrap(f"{section} ({', '.join(hidden)}: {SUPPRESSED})" if hidden else section))
+        names.append(wrap_label(f"{section} ({', '.join(hidden)}: {SUPPRESSED})" if hidden else section))
+    places, rows = bar_rows(names)
+    readable = [n.replace("<br>", " ") for n in names]  # escaped still: plotly reads hover text as markup
     traces = []
     for rating in ratings:
         key = rating.lower()
         x = [None if shares.get((s, rating)) is None else round(shares[(s, rating)], 4) for s in sections]
         traces.append({
-            "type": "bar", "orientation": "h", "x": x, "y": names, "name": rating,
-            "text": [None if v is None else f"{rating} {v:.0f}%" for v in x], "textposition": "inside",
-            "insidetextanchor": "middle", "textangle": 0,
-            "hovertemplate": "%{y}: " + rating + " %{x:.1f}%<extra></extra>",
+            "type": "bar", "orientation": "h", "x": x, "y": places, "width": BAR_THICKNESS, "name": rating,
+            "customdata": readable, "text": [None if v is None else f"{rating} {v:.0f}%" for v in x],
+            "textposition": "inside", "insidetextanchor": "middle", "textangle": 0,
+            "hovertemplate": "%{customdata}: " + rating + " %{x:.1f}%<extra></extra>",
             "textfont": {"color": RAG_TEXT_ON_FILL.get(key, TEXT), "size": 11},
             "marker": {"color": RAG_FILL.get(key, BAR), "line": {"color": TEXT, "width": 1},
                        "pattern": {"shape": RAG_PATTERN.get(rating, ""), "fillmode": "overlay", "size": 8,
                                    "fgcolor": RAG_TEXT_ON_FILL.get(key, TEXT), "fgopacity": 0.3}},
         })
-    layout = _layout(BAR_BASE_HEIGHT + 40 * len(sections), "", axis_title)
+    layout = _layout(STACKED_BASE_HEIGHT + round(BAR_ROW_HEIGHT * max(rows, 1)), "", axis_title)
     layout.update({"barmode": "stack", "uniformtext": {"minsize": 8, "mode": "hide"}})
     layout["margin"]["r"] = 28  # half the "100%" tick label, which plotly leaves out where it would not fit
     layout["xaxis"].update({"range": [0, 100], "ticksuffix": "%", "showgrid": True, "gridcolor": GRID})
-    layout["yaxis"].update({"autorange": "reversed", "rangemode": "normal", "title": {"text": ""}})
+    layout["yaxis"].update({"type": "linear", "range": [max(rows, 1), 0], "autorange": False,
+                            "tickmode": "array", "tickvals": places, "ticktext": names,
+                            "rangemode": "normal", "title": {"text": ""}})
     return {"data": traces, "layout": layout}
 
 
