@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dscp_metrics.present.charts import grouped_figure, trend_figure
 from dscp_metrics.present.rows import bar_rows, row_height, wrap_label
 
 
@@ -22,6 +23,10 @@ from dscp_metrics.present.rows import bar_rows, row_height, wrap_label
      "Leadership, supervision<br>and accountability<br>(Red, Amber: [c])"),
     ("North East Ambulance Service [c]", "North East Ambulance<br>Service [c]"),  # [c] keeps a word with it
     ("Safeguarding" * 3, "Safeguarding" * 3),  # one word: never cut
+    ("", ""), (" " * 40, " " * 40),  # no words: nothing to wrap
+    # quotes as they are (plotly would show "&quot;"); & and < escaped, counted as one character each
+    ('Children\'s "voice" & <participation> in reviews',
+     'Children\'s "voice" &amp;<br>&lt;participation&gt; in reviews'),
 ])
 def test_a_label_is_wrapped_onto_the_fewest_lines_of_30_characters_then_the_narrowest(label, wrapped):
     assert wrap_label(label) == wrapped
@@ -30,6 +35,21 @@ def test_a_label_is_wrapped_onto_the_fewest_lines_of_30_characters_then_the_narr
 def test_a_label_can_be_kept_to_two_lines_even_if_one_is_longer():
     label = "Leadership, supervision and accountability (Red, Amber: [c])"
     assert wrap_label(label, most=2) == "Leadership, supervision and<br>accountability (Red, Amber: [c])"
+
+
+def test_a_label_is_kept_to_at_least_one_line():
+    assert wrap_label("a b c d e f g h i j k l m n o p", most=1) == "a b c d e f g h i j k l m n o p"
+    assert wrap_label("a b c d e f g h i j k l m n o p", most=0) == "a b c d e f g h i j k l m n o p"
+
+
+def test_other_chart_texts_are_escaped_for_plotly_quotes_left_as_they_are():
+    lines = [{"name": 'Police & "partners"', "x": ["2024-25"], "values": [1.0]}]
+    figure = trend_figure(lines, "count", 'Referrals "all"', dated=False)
+    assert figure["data"][0]["name"] == 'Police &amp; "partners"'
+    assert figure["layout"]["yaxis"]["title"]["text"] == 'Referrals "all"'
+    grouped = grouped_figure(["Police & partners"], [("Booked <all>", [3.0])], "count", "Places")
+    assert grouped["data"][0]["name"] == "Booked &lt;all&gt;"
+    assert grouped["data"][0]["customdata"] == ["Police &amp; partners"]  # the hover's label, on one line
 
 
 def test_a_note_is_only_a_trailing_bracket_after_a_space():

@@ -21,7 +21,6 @@ chart is drawn once, not twice: its div says what its margins must hold (`margin
 
 from __future__ import annotations
 
-import html
 import math
 
 from ..disclosure.decide import SUPPRESSED
@@ -33,7 +32,7 @@ from .palette import (
     BAR, BAR_SECOND, DATA_LINE, FONT_FAMILY, GRID, LIMIT_LINE, MEAN_LINE, MUTED, POINT_STYLE, RAG_FILL,
     RAG_TEXT_ON_FILL, TARGET_LINE, TEXT, WHITE,
 )
-from .rows import BAR_ROW_HEIGHT, bar_rows, wrap_label
+from .rows import BAR_ROW_HEIGHT, bar_rows, plotly_text, wrap_label
 
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False, "scrollZoom": False}
 SPC_HEIGHT = 300
@@ -53,8 +52,8 @@ def _layout(height: int, y_title: str = "", x_title: str = "") -> dict:
         "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT},
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "height": height,
         "margin": {"l": 8, "r": 16, "t": 8, "b": 8},
-        "xaxis": {**axis, "title": {"text": html.escape(x_title)}, "showgrid": False},
-        "yaxis": {**axis, "title": {"text": html.escape(y_title)}, "gridcolor": GRID, "rangemode": "tozero"},
+        "xaxis": {**axis, "title": {"text": plotly_text(x_title)}, "showgrid": False},
+        "yaxis": {**axis, "title": {"text": plotly_text(y_title)}, "gridcolor": GRID, "rangemode": "tozero"},
         "legend": {"orientation": "h", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
                    "font": {"size": 12}},
         "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}, "bgcolor": "#ffffff", "bordercolor": TEXT},
@@ -119,8 +118,8 @@ def trend_figure(lines: list[dict], unit: str, y_title: str, dated: bool) -> dic
     for line in lines:
         texts = [f"{x}: {SUPPRESSED if v is None else format_value(v, unit)}"
                  for x, v in zip(line["x"], line["values"])]
-        trace = {"type": "scatter", "mode": "lines+markers", "x": line["x"], "name": line["name"], "text": texts,
-                 "y": [_point(v) for v in line["values"]], "connectgaps": False,
+        trace = {"type": "scatter", "mode": "lines+markers", "x": line["x"], "name": plotly_text(line["name"]),
+                 "text": texts, "y": [_point(v) for v in line["values"]], "connectgaps": False,
                  "hovertemplate": "%{text}<extra></extra>"}
         if len(lines) == 1:
             trace["line"] = {"color": DATA_LINE, "width": 2}
@@ -191,9 +190,10 @@ def grouped_figure(labels: list[str], series: list[tuple[str, list[float | None]
         shown = [None if v is None else round(v, 6) for v in values]
         top = max([top] + [v for v in shown if v is not None])
         traces.append({
-            "type": "bar", "orientation": "h", "x": shown, "y": names, "name": html.escape(name),
+            "type": "bar", "orientation": "h", "x": shown, "y": names, "name": plotly_text(name),
+            "customdata": [n.replace("<br>", " ") for n in names],  # the hover reads a label on one line
             "text": [SUPPRESSED if v is None else format_value(v, unit) for v in values], "textposition": "outside",
-            "cliponaxis": False, "hovertemplate": "%{y}: " + html.escape(name) + " %{text}<extra></extra>",
+            "cliponaxis": False, "hovertemplate": "%{customdata}: " + plotly_text(name) + " %{text}<extra></extra>",
             "textfont": {"color": TEXT},
             "marker": {"color": GROUP_COLOURS[n % len(GROUP_COLOURS)], "line": {"color": TEXT, "width": 1},
                        "pattern": {"shape": GROUP_PATTERNS[n % len(GROUP_PATTERNS)], "fillmode": "overlay",

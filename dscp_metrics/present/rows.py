@@ -18,15 +18,22 @@ WRAPPED_ROW_HEIGHT = 34  # px: a label on two lines (13 px, 1.3 em apart) and a 
 LINE_STEP = 17  # px: each line after the second (1.3 em of 13 px type)
 
 
+def plotly_text(text: str) -> str:
+    """Text escaped for plotly, which reads its labels as markup: `&`, `<` and `>` only (plotly would show an
+    escaped quote, `&quot;`, as it is)."""
+    return html.escape(text, quote=False)
+
+
 def wrap_label(label: str, most: int = MOST_LINES) -> str:
     """The label escaped for plotly, its lines joined by `<br>`: the fewest lines of at most WRAP_AT characters
-    (no more than `most`; a word longer than that keeps its own line), and of those the narrowest."""
+    (no more than `most`, at least one; a word longer than that keeps its own line), and of those the
+    narrowest."""
     words = _words(label)
-    if len(label) <= WRAP_AT or len(words) == 1:
-        return html.escape(label)
-    lines = min(len(_greedy(words, WRAP_AT)), most)
+    if len(label) <= WRAP_AT or len(words) <= 1:
+        return plotly_text(label)
+    lines = max(1, min(len(_greedy(words, WRAP_AT)), most))
     width = next(w for w in range(max(map(len, words)), len(label) + 1) if len(_greedy(words, w)) <= lines)
-    return "<br>".join(html.escape(line) for line in _greedy(words, width))
+    return "<br>".join(plotly_text(line) for line in _greedy(words, width))
 
 
 def _words(label: str) -> list[str]:
