@@ -32,7 +32,7 @@ from .palette import (
     BAR, BAR_SECOND, DATA_LINE, FONT_FAMILY, GRID, LIMIT_LINE, MEAN_LINE, MUTED, POINT_STYLE, RAG_FILL,
     RAG_TEXT_ON_FILL, TARGET_LINE, TEXT, WHITE,
 )
-from .rows import BAR_ROW_HEIGHT, bar_rows, plotly_text, wrap_label
+from .rows import BAR_ROW_HEIGHT, bar_rows, one_line, plotly_text, wrap_label
 
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False, "scrollZoom": False}
 SPC_HEIGHT = 300
@@ -148,7 +148,7 @@ def bar_figure(labels: list[str], values: list[float | None], unit: str, axis_ti
         items.sort(key=lambda item: (item[1] is None, -(item[1] or 0)))
     names = [wrap_label(f"{label} {SUPPRESSED}" if value is None else label) for label, value in items]
     places, rows = bar_rows(names)
-    readable = [n.replace("<br>", " ") for n in names]  # escaped still: plotly reads hover text as markup
+    readable = [one_line(n) for n in names]
     shown = [None if v is None else round(v, 6) for _, v in items]
     texts = [SUPPRESSED if v is None else format_value(v, unit) for _, v in items]
     traces = [{
@@ -174,10 +174,15 @@ def bar_figure(labels: list[str], values: list[float | None], unit: str, axis_ti
     layout["margin"].update({"t": 8, "r": 48})  # room for the figure printed beyond the longest bar
     layout["xaxis"].update({"range": [0, 100 if unit == "%" else (top * 1.2 or 1)], "showgrid": True,
                             "gridcolor": GRID, "ticksuffix": "%" if unit == "%" else ""})
-    layout["yaxis"].update({"type": "linear", "range": [max(rows, 1), 0], "autorange": False,
-                            "tickmode": "array", "tickvals": places, "ticktext": names,
-                            "rangemode": "normal", "title": {"text": ""}})
+    layout["yaxis"].update(_rows_axis(places, rows, names))
     return {"data": traces, "layout": layout}
+
+
+def _rows_axis(places: list[float], rows: float, names: list[str]) -> dict:
+    """The axis the bars' rows sit on (`rows.bar_rows`): the first row at the top, no padding, each row
+    labelled with its category's name."""
+    return {"type": "linear", "range": [max(rows, 1), 0], "autorange": False, "tickmode": "array",
+            "tickvals": places, "ticktext": names, "rangemode": "normal", "title": {"text": ""}}
 
 
 def grouped_figure(labels: list[str], series: list[tuple[str, list[float | None]]], unit: str,
@@ -191,7 +196,7 @@ def grouped_figure(labels: list[str], series: list[tuple[str, list[float | None]
         top = max([top] + [v for v in shown if v is not None])
         traces.append({
             "type": "bar", "orientation": "h", "x": shown, "y": names, "name": plotly_text(name),
-            "customdata": [n.replace("<br>", " ") for n in names],  # the hover reads a label on one line
+            "customdata": [one_line(n) for n in names],
             "text": [SUPPRESSED if v is None else format_value(v, unit) for v in values], "textposition": "outside",
             "cliponaxis": False, "hovertemplate": "%{customdata}: " + plotly_text(name) + " %{text}<extra></extra>",
             "textfont": {"color": TEXT},
@@ -218,7 +223,7 @@ def stacked_figure(sections: list[str], ratings: list[str], shares: dict[tuple[s
         hidden = [r for r in ratings if shares.get((section, r)) is None]
         names.append(wrap_label(f"{section} ({', '.join(hidden)}: {SUPPRESSED})" if hidden else section))
     places, rows = bar_rows(names)
-    readable = [n.replace("<br>", " ") for n in names]  # escaped still: plotly reads hover text as markup
+    readable = [one_line(n) for n in names]
     traces = []
     for rating in ratings:
         key = rating.lower()
@@ -237,9 +242,7 @@ def stacked_figure(sections: list[str], ratings: list[str], shares: dict[tuple[s
     layout.update({"barmode": "stack", "uniformtext": {"minsize": 8, "mode": "hide"}})
     layout["margin"]["r"] = 28  # half the "100%" tick label, which plotly leaves out where it would not fit
     layout["xaxis"].update({"range": [0, 100], "ticksuffix": "%", "showgrid": True, "gridcolor": GRID})
-    layout["yaxis"].update({"type": "linear", "range": [max(rows, 1), 0], "autorange": False,
-                            "tickmode": "array", "tickvals": places, "ticktext": names,
-                            "rangemode": "normal", "title": {"text": ""}})
+    layout["yaxis"].update(_rows_axis(places, rows, names))
     return {"data": traces, "layout": layout}
 
 

@@ -66,6 +66,11 @@ def _greedy(words: list[str], width: int) -> list[str]:
     return lines
 
 
+def one_line(name: str) -> str:
+    """A wrapped label on one line, as a hover reads it (escaped still: plotly reads hover text as markup)."""
+    return name.replace("<br>", " ")
+
+
 def row_height(name: str) -> int:
     """px of a bar's row for its (wrapped) label: BAR_ROW_HEIGHT for one line, WRAPPED_ROW_HEIGHT for two, and
     LINE_STEP more for each further line."""
