@@ -203,7 +203,8 @@ FIRST_DRAWINGS_JS = """(() => { window.__firstDrawings = []; let plotly;
     value.newPlot = function () { return newPlot.apply(this, arguments).then(gd => { const f = gd._fullLayout;
       window.__firstDrawings.push({id: gd.id, given: {l: f.margin.l, b: f.margin.b},
         drawn: {l: f._size.l, b: f._size.b}, room: f.width - f._size.l - f._size.r,
-        twice: '_redrawFromAutoMarginCount' in f, turned: Object.values(f.xaxis._tickAngles || {}).some(a => a % 180)});
+        twice: '_redrawFromAutoMarginCount' in f, turned: Object.values(f.xaxis._tickAngles || {}).some(a => a % 180),
+        overflow: [f.xaxis.ticklabeloverflow, f.yaxis.ticklabeloverflow]});
       return gd; }); };
   }}); })();"""
 
@@ -213,10 +214,14 @@ def first_drawings(html_file: Path) -> dict[str, dict]:
         drawings = page.evaluate("window.__firstDrawings")
         margins_after = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].filter(g => g.id)"
                                       ".map(g => [g.layout.margin.l, g.layout.margin.b])")
+        overflow_after = page.evaluate("[...document.querySelectorAll('.js-plotly-plot')].filter(g => g.id)"
+                                       ".map(g => [g.layout.xaxis.ticklabeloverflow || null,"
+                                       " g.layout.yaxis.ticklabeloverflow || null])")
     assert seen["errors"] == []
     own = [[int(left), int(bottom)] for left, bottom in
            re.findall(r'"margin":\{"l":(\d+),"r":\d+,"t":\d+,"b":(\d+)\}', html_file.read_text("utf-8"))]
     assert margins_after == own, "once drawn, a chart's layout holds the figure's own margins"
+    assert overflow_after == [[None, None]] * len(own), "and the figure's own label overflow (none)"
     return {d["id"]: d for d in drawings}
 
 
@@ -238,7 +243,39 @@ def test_charts_are_drawn_once_in_margins_that_fit(pack, tmp_path):
         assert 0 <= d["drawn"]["l"] - own["l"] <= 12, (chart_id, d, own)  # a value axis's estimate: a digit
         assert 0 <= d["drawn"]["b"] - own["b"] <= 2 or d["turned"], (chart_id, d, own)
         assert plotlys[chart_id]["given"] == {"l": 8, "b": 8} and plotlys[chart_id]["twice"]
+        # in margins that fit no label is hidden for overflowing; plotly's own way keeps its default
+        was_fitted = d["given"] != {"l": 8, "b": 8}
+        assert d["overflow"] == (["allow", "allow"] if was_fitted else plotlys[chart_id]["overflow"]), (chart_id, d)
     assert len(once) >= 0.9 * len(fitted), f"only {len(once)} of {len(fitted)} charts drawn once"
+    hidden_past_div = [i for i, d in plotlys.items() if "hide past div" in d["overflow"]]
+    assert len(hidden_past_div) > 20  # plotly's default on the number and date axes: the check can fail
+
+
+def _chart_shots(html_file: Path, width: int) -> list[bytes]:
+    with open_page(html_file, width=width) as (page, seen):
+        charts = page.locator(".dscp-plot .js-plotly-plot")
+        shots = [charts.nth(i).screenshot(animations="disabled") for i in range(charts.count())]
+        page.emulate_media(media="print")
+        copies = page.locator("img.dscp-print-copy")
+        shots += [copies.nth(i).screenshot(animations="disabled") for i in range(copies.count())]
+    assert seen["errors"] == []
+    return shots
+
+
+@pytest.mark.parametrize("width", [1366, 320])
+def test_labels_drawn_as_they_are_change_nothing_the_reader_sees(pack, tmp_path, width):
+    """pack.js draws a chart whose margins fit with every tick label as it is, skipping plotly's measuring
+    of each label against the chart's edges: every chart and print copy looks the same as with plotly's
+    default, on a wide screen and on the narrowest phone (where some charts are too narrow to fit)."""
+    page = pack.read_text("utf-8")
+    marker = "return labelsKept(Object.assign({}, layout, {margin: margin}));"
+    assert page.count(marker) == 1
+    default = tmp_path / pack.name
+    default.write_text(page.replace(marker, "return Object.assign({}, layout, {margin: margin});"), "utf-8")
+    kept, plotlys = _chart_shots(pack, width), _chart_shots(default, width)
+    assert len(kept) == len(plotlys) > 60
+    differ = [i for i, (a, b) in enumerate(zip(kept, plotlys)) if a != b]
+    assert differ == [], f"charts {differ} look different at {width} px"
 
 
 def test_index_opens_offline(pack):
