@@ -448,3 +448,47 @@ def test_every_focusable_element_shows_its_focus_and_charts_take_none(pack):
     assert [v for v in visited if v["inChart"]] == []
     unseen = [v for v in visited if not (v["outline"] != "none" and v["width"] >= 2) or not v["onScreen"]]
     assert unseen == []
+
+
+SERIES_JS = """([chart, trace]) => { const gd = document.getElementById(chart);
+  const copies = gd.closest('.dscp-plot').querySelectorAll('img.dscp-print-copy');
+  return {visible: gd.data[trace].visible === undefined ? true : gd.data[trace].visible,
+          lines: gd.querySelectorAll('.scatterlayer .trace').length, copies: copies.length,
+          copy: copies.length ? decodeURIComponent(copies[0].src) : null, src: copies.length && copies[0].src}; }"""
+COPY_DRAWN_JS = """([chart, trace, visible, before]) => { const gd = document.getElementById(chart);
+  const copy = gd.closest('.dscp-plot').querySelector('img.dscp-print-copy');
+  return gd.data[trace].visible === visible && copy && copy.src !== before; }"""
+
+
+def _drawing(svg: str) -> str:
+    """A print copy's SVG without plotly's ids (each drawing has its own random ones)."""
+    return re.sub(r'(?<=[a-z])[0-9a-f]{6}\b', "", re.sub(r'(id="|url\(#|href="#)[^")]*', "", svg))  # clip6a4f1e
+
+
+def test_a_legend_entry_hides_and_shows_its_series_by_click_or_keyboard(pack):
+    """The page's legend does what a click on plotly's does: the series goes (its entry struck through) and
+    comes back; the chart's print copy is drawn again each time, to match, even after a double click."""
+    with open_page(pack) as (page, seen):
+        legend = page.locator("ul.dscp-legend").first
+        chart = legend.get_attribute("data-chart")
+        entry = legend.locator("button", has_text="Average")
+        trace = int(entry.get_attribute("data-traces"))
+        before = page.evaluate(SERIES_JS, [chart, trace])
+        assert before["visible"] is True and before["copy"] and entry.get_attribute("aria-pressed") == "true"
+        entry.click()
+        page.wait_for_function(COPY_DRAWN_JS, arg=[chart, trace, "legendonly", before["src"]])
+        hidden = page.evaluate(SERIES_JS, [chart, trace])
+        assert entry.get_attribute("aria-pressed") == "false" and hidden["lines"] == before["lines"] - 1
+        assert hidden["copies"] == 1 and _drawing(hidden["copy"]) != _drawing(before["copy"])
+        entry.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(COPY_DRAWN_JS, arg=[chart, trace, True, hidden["src"]])
+        shown = page.evaluate(SERIES_JS, [chart, trace])
+        assert entry.get_attribute("aria-pressed") == "true" and shown["lines"] == before["lines"]
+        assert shown["copies"] == 1 and _drawing(shown["copy"]) == _drawing(before["copy"])
+        entry.dblclick()  # hidden and shown again at once: the copy drawn last shows the chart as it is
+        page.evaluate("c => document.getElementById(c)._dscpCopy", chart)
+        again = page.evaluate(SERIES_JS, [chart, trace])
+        assert again["visible"] is True and again["copies"] == 1 and entry.get_attribute("aria-pressed") == "true"
+        assert _drawing(again["copy"]) == _drawing(before["copy"])
+    assert seen["errors"] == []

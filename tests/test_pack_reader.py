@@ -7,7 +7,7 @@
   nothing removed (every chart keeps its numbers, collapsed under it), and a
   theme costs at most 2,000 px (four more themes are coming).
 - A phone (390 px): the summary is cards, nothing scrolls sideways, chart titles
-  wrap, legends do not overlap their plots.
+  wrap, legends (the page's, above each chart) wrap and do not overlap their plots.
 - Print: A4, at most 24 pages, each chart a copy drawn at the printed width
   (never clipped, whatever the window's width), sections on new pages, the
   numbers and definitions in the appendix; `dscp build --pdf` writes it.
@@ -151,12 +151,14 @@ PHONE_JS = """() => {
     labelled: rows.every(tr => [...tr.querySelectorAll('td')].every(td => td.dataset.label)),
     titles: [...document.querySelectorAll('h3.dscp-chart-title')].map(h => ({inside: inside(h),
       lines: Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight))})),
-    legends: [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
-      const legend = gd.querySelector('g.legend'), plot = gd.querySelector('.nsewdrag');
-      if (!legend || !plot) return null;
-      return {id: gd.id, overlap: overlap(legend.getBoundingClientRect(), plot.getBoundingClientRect()),
-              inside: legend.getBoundingClientRect().right <= gd.getBoundingClientRect().right + 1};
-    }).filter(Boolean),
+    legends: [...document.querySelectorAll('ul.dscp-legend')].map(legend => {
+      const gd = document.getElementById(legend.dataset.chart), plot = gd && gd.querySelector('.nsewdrag');
+      const entries = [...legend.querySelectorAll('button')];
+      return {id: legend.dataset.chart, plot: !!plot && !gd.querySelector('g.legend'),
+              overlap: !!plot && overlap(legend.getBoundingClientRect(), plot.getBoundingClientRect()),
+              inside: inside(legend) && entries.every(inside),
+              lines: new Set(entries.map(b => Math.round(b.getBoundingClientRect().top))).size};
+    }),
   };
 }"""
 
@@ -168,7 +170,9 @@ def test_phone_shows_cards_without_sideways_scrolling(pack):
     assert seen["rows"] and seen["cards"] == seen["rows"] and seen["cellsInside"] and seen["labelled"]
     assert seen["titles"] and all(t["inside"] for t in seen["titles"])
     assert max(t["lines"] for t in seen["titles"]) >= 2, "long chart titles wrap on a phone"
-    assert seen["legends"] and [g for g in seen["legends"] if g["overlap"] or not g["inside"]] == []
+    # each legend is the page's, above its plot (plotly draws none), and wraps inside the phone's width
+    assert seen["legends"] and [g for g in seen["legends"] if g["overlap"] or not g["inside"] or not g["plot"]] == []
+    assert max(g["lines"] for g in seen["legends"]) >= 3
 
 
 # ------------------------------------------------------------------ print

@@ -12,6 +12,7 @@ from IPython.display import HTML
 from ..errors import SnapshotError
 from ..indicators import THEMES
 from ..present.charts import SPC_HEIGHT, chart_div
+from ..present.legend import legend_html
 from ..present.commentary import read_commentary, render_markdown
 from ..present.format import day
 from ..present.html import change_html, details, esc, note_html, rag_badge, table_html
@@ -90,6 +91,7 @@ def chart_html(spec: ChartSpec) -> str:
     tall = " dscp-chart-tall" if spec.figure["layout"].get("height", 0) > TALL_CHART_PX else ""
     return (f'<figure class="dscp-chart{tall}" id="figure-{spec.chart_id}" aria-labelledby="title-{spec.chart_id}">'
             f'<h3 class="dscp-chart-title" id="title-{spec.chart_id}">{esc(spec.title)}</h3>'
+            f'{legend_html(spec.figure, spec.chart_id, spec.title)}'
             f'<div class="dscp-plot" role="img" aria-label="{esc(spec.alt)}">'
             f"{chart_div(spec.figure, spec.chart_id)}</div>{caption}{numbers_html(spec)}</figure>")
 

@@ -10,9 +10,10 @@
   (places booked and completed by route), told apart by colour *and* pattern;
 - `stacked_figure`: shares of Red, Amber and Green per section, labelled and patterned.
 
-Titles live in the page (HTML headings wrap on a phone), legends sit above the
-plot (the two process limits are one trace, upper then a gap then lower, so
-they have one legend entry and a legend wraps less on a phone), and no chart
+Titles live in the page (HTML headings wrap on a phone), and in the pack so do
+legends (`legend.py`: a list of buttons above the chart, drawn from its traces;
+the explorer keeps plotly's, above the plot). The two process limits are one
+trace, upper then a gap then lower, so they have one legend entry. No chart
 has a toolbar (keyboard users would tab through it).
 Printed, the pack shows a copy of each chart redrawn at the printed width
 (`pack/assets/pack.js`), so no chart is clipped whatever the window's width. In the pack a
@@ -27,6 +28,7 @@ from ..disclosure.decide import SUPPRESSED
 from ..report.series import SpcSeries
 from .format import NO_FIGURE, format_value
 from .labels import axis_title, cell_label
+from .legend import plotly_legend_room
 from .margins import with_margin_hint
 from .palette import (
     BAR, BAR_SECOND, DATA_LINE, FONT_FAMILY, GRID, LIMIT_LINE, MEAN_LINE, MUTED, POINT_STYLE, RAG_FILL,
@@ -38,7 +40,8 @@ PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": Fal
 SPC_HEIGHT = 300
 BAR_THICKNESS = 0.8  # of a one-line row: plotly's default bar gap of 0.2
 BAR_BASE_HEIGHT = 90
-STACKED_BASE_HEIGHT = BAR_BASE_HEIGHT + 60  # and its legend above: a rating per line in a narrow column
+STACKED_BASE_HEIGHT = BAR_BASE_HEIGHT + 60  # and plotly's legend above: a rating per line in a narrow column
+# (the explorer's; the pack's chart is drawn shorter by legend.plotly_legend_room, its legend in the page)
 GROUPED_ROW_HEIGHT = 18  # per bar of a group
 RAG_PATTERN = {"Red": "x", "Amber": "/", "Green": ""}
 GROUP_COLOURS = (BAR, BAR_SECOND)
@@ -248,12 +251,16 @@ def stacked_figure(sections: list[str], ratings: list[str], shares: dict[tuple[s
 
 def chart_div(figure: dict, chart_id: str) -> str:
     """The figure as an HTML div (plotly.js is put once into the page by the pack's template), with the texts
-    its margins must hold (`margins.with_margin_hint`), which the page fits before drawing."""
+    its margins must hold (`margins.with_margin_hint`), which the page fits before drawing. Its legend is not
+    plotly's: the page shows `legend.legend_html` of the same figure above it, and the chart is shorter by the
+    room plotly's legend would take (`legend.plotly_legend_room`), so its plot keeps its height."""
     import plotly.io as pio
 
-    return pio.to_html(with_margin_hint(figure), include_plotlyjs=False, include_mathjax=False, full_html=False,
+    drawn = with_margin_hint(figure)  # a copy of the layout: the figure keeps its legend
+    drawn["layout"].update(showlegend=False, height=figure["layout"]["height"] - plotly_legend_room(figure))
+    return pio.to_html(drawn, include_plotlyjs=False, include_mathjax=False, full_html=False,
                        validate=False, div_id=f"chart-{chart_id}", config=PLOTLY_CONFIG,
-                       default_height=f"{figure['layout']['height']}px", default_width="100%")
+                       default_height=f"{drawn['layout']['height']}px", default_width="100%")
 
 
 def hidden_caption(values) -> str:

@@ -29,7 +29,8 @@ MINUS = "\u2212"  # plotly writes negative ticks with the minus sign
 ROUND_STEPS = (2, 5, 10)  # plotly rounds a rough tick step up to 2, 5 or 10 times its power of ten
 SI_LETTERS = {3: "k", 6: "M", 9: "B"}
 MIN_TICK_SPACING_PX = 40  # plotly's y axis: at most one tick per 40 px, 5 to 10 ticks
-LEGEND_MARGINS_PX = (37, 153)  # the top margin a legend above the plot takes, one row to five
+LEGEND_MARGINS_PX = (37, 153)  # the top margin a legend above the plot takes, one row to five (in the pack
+# the legend is the page's and the chart that much shorter, legend.plotly_legend_room: the plot is as long)
 BOTTOM_MARGIN_PX = 49  # the x axis's labels and title
 
 

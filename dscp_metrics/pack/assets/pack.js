@@ -101,13 +101,13 @@
     if (!window.Plotly) { return; }
     charts().forEach(function (chart) { try { window.Plotly.Plots.resize(chart); } catch (e) { /* keeps its size */ } });
   }
-  function printCopy(chart) {
+  /* A chart's print copy; `again`: drawn anew (its series shown or hidden since), replacing the one it has. */
+  function printCopy(chart, again) {
     var holder = chart.closest(".dscp-plot");
-    if (!holder || holder.querySelector("img.dscp-print-copy") || !chart._fullLayout) { return Promise.resolve(); }
+    if (!holder || !chart._fullLayout || (!again && holder.querySelector("img.dscp-print-copy"))) { return Promise.resolve(); }
     var height = Math.round(chart._fullLayout.height * PRINT_HEIGHT_SCALE);
     var layout = Object.assign({}, chart.layout, {width: PRINT_WIDTH, height: height,
-      font: Object.assign({}, chart.layout.font, {size: PRINT_FONT_SIZE}),
-      legend: Object.assign({}, chart.layout.legend, {font: {size: PRINT_FONT_SIZE - 1}})});
+      font: Object.assign({}, chart.layout.font, {size: PRINT_FONT_SIZE})});  /* its legend is the page's */
     var figure = {data: chart.data, layout: fittedLayout(layout, PRINT_WIDTH, PRINT_FONT_SIZE) || layout};
     return window.Plotly.toImage(figure, {format: "svg", width: PRINT_WIDTH, height: height}).then(function (url) {
       var img = document.createElement("img");
@@ -116,14 +116,25 @@
       img.width = PRINT_WIDTH;
       img.height = height;
       img.src = url;
+      dropCopy(holder);
       holder.appendChild(img);
       holder.classList.add("dscp-has-print-copy");
-    }, function () { /* no copy: the live chart prints, resized */ });
+    }, function () { dropCopy(holder); /* no copy (none out of date): the live chart prints, resized */ });
+  }
+  function dropCopy(holder) {
+    var copy = holder.querySelector("img.dscp-print-copy");
+    if (copy) { holder.removeChild(copy); }
+    holder.classList.remove("dscp-has-print-copy");
+  }
+  /* One copy of a chart drawn at a time, in the order asked: the last one drawn shows the chart as it is. */
+  function copyInTurn(chart, again) {
+    chart._dscpCopy = (chart._dscpCopy || Promise.resolve()).then(function () { return printCopy(chart, again); });
+    return chart._dscpCopy;
   }
   function printCopies() {
     if (!window.Plotly || !window.Plotly.toImage) { return; }
     resize();  /* a chart drawn while the page was still being laid out takes its column's final width */
-    charts().reduce(function (done, chart) { return done.then(function () { return printCopy(chart); }); },
+    charts().reduce(function (done, chart) { return done.then(function () { return copyInTurn(chart); }); },
                     Promise.resolve()).then(function () { document.documentElement.setAttribute("data-print-ready", ""); });
   }
   function beforePrint() {
@@ -144,6 +155,22 @@
     var listener = function (e) { if (e.matches) { beforePrint(); } else { afterPrint(); } };
     if (query.addEventListener) { query.addEventListener("change", listener); } else if (query.addListener) { query.addListener(listener); }
   }
+  /* A chart's legend (present/legend.py) is a list of buttons above it: each hides or shows its series, as a
+     click on plotly's legend would, and the chart's print copy is drawn again to match. */
+  function toggleSeries(button) {
+    var legend = button.closest(".dscp-legend");
+    var chart = legend && document.getElementById(legend.getAttribute("data-chart"));
+    if (!chart || !chart._fullLayout || !window.Plotly) { return; }  /* not drawn yet */
+    var shown = button.getAttribute("aria-pressed") !== "true";
+    var traces = button.getAttribute("data-traces").split(" ").map(Number);
+    button.setAttribute("aria-pressed", shown ? "true" : "false");
+    window.Plotly.restyle(chart, {visible: shown ? true : "legendonly"}, traces).then(
+      function () { copyInTurn(chart, true); }, function () { /* the chart as it was */ });
+  }
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest(".dscp-legend-entry");
+    if (button) { toggleSeries(button); }
+  });
   /* A link to a table inside a closed <details> opens it. */
   function openTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
