@@ -32,7 +32,7 @@ def test_entries_are_the_visible_traces_in_order_each_with_its_trace_an_unnamed_
     assert [(e.name, e.traces) for e in legend_entries(figure)] == [
         ("Figure", (0,)), ("trace 1", (1,)), ("Average", (2,)), ("Process limits", (5,)), ("Off", (6,))]
     assert [e.shown for e in legend_entries(figure)] == [True, True, True, True, False]
-    assert legend_html(figure, "x", "X").count('aria-pressed="false"') == 1  # "Off": listed, not drawn
+    assert legend_html(legend_entries(figure), "x", "X").count('aria-pressed="false"') == 1  # "Off": listed, not drawn
 
 
 def test_plotlys_default_a_legend_for_two_traces_or_more():
@@ -63,12 +63,13 @@ def test_stacked_bars_are_listed_last_first_as_plotly_does_and_a_layout_can_say_
 
 def test_no_legend_no_entries_and_no_html():
     figure = _figure(_line("Figure"), showlegend=False)
-    assert legend_entries(figure) == [] and legend_html(figure, "x", "X") == "" and plotly_legend_room(figure) == 0
+    entries = legend_entries(figure)
+    assert entries == [] and legend_html(entries, "x", "X") == "" and plotly_legend_room(entries) == 0
 
 
 def test_the_html_is_a_list_of_pressed_buttons_naming_their_traces_and_their_chart():
     figure = _figure(_line("Figure (a &amp; b)"), _line("Average"))  # names are plotly's text: & < > escaped
-    page = legend_html(figure, "spc-test", "Referrals & re-referrals")
+    page = legend_html(legend_entries(figure), "spc-test", "Referrals & re-referrals")
     assert page.startswith('<ul class="dscp-legend" data-chart="chart-spc-test" aria-label="Key to Referrals &amp; '
                            're-referrals: select an entry to hide or show its series">')
     assert page.count('<button type="button" class="dscp-legend-entry" aria-pressed="true"') == 2
@@ -138,10 +139,10 @@ def test_a_bar_in_its_fill_outline_and_pattern():
 def test_the_room_plotlys_legend_would_take_in_a_column():
     # 40 + 6.5 per character: 157, 85.5 and 131 px; 157 + 85.5 fit 360 px, + 131 does not: 2 lines of 19 + 8
     figure = _figure(_line("Figure (referrals)"), _line("Average"), _line("Process limits"))
-    assert plotly_legend_room(figure) == 2 * 19 + 8
-    assert plotly_legend_room(_figure(_line("Average"))) == 19 + 8
+    assert plotly_legend_room(legend_entries(figure)) == 2 * 19 + 8
+    assert plotly_legend_room(legend_entries(_figure(_line("Average")))) == 19 + 8
     long_name = _figure(_line("x" * 80))  # wider than the column: still one line
-    assert plotly_legend_room(long_name) == 19 + 8
+    assert plotly_legend_room(legend_entries(long_name)) == 19 + 8
 
 
 def test_the_packs_chart_is_drawn_without_plotlys_legend_and_shorter_by_its_room():

@@ -12,10 +12,10 @@ from IPython.display import HTML
 from ..errors import SnapshotError
 from ..indicators import THEMES
 from ..present.charts import SPC_HEIGHT, chart_div
-from ..present.legend import legend_html
 from ..present.commentary import read_commentary, render_markdown
 from ..present.format import day
 from ..present.html import change_html, details, esc, note_html, rag_badge, table_html
+from ..present.legend import legend_entries, legend_html
 from ..present.markers import restricted_banner
 from ..report.period_report import PeriodReport
 from ..report.prompts import theme_prompts
@@ -89,11 +89,12 @@ def chart_html(spec: ChartSpec) -> str:
                 f"{numbers_html(spec)}</div>")
     caption = f"<figcaption>{esc(spec.caption)}</figcaption>" if spec.caption else ""
     tall = " dscp-chart-tall" if spec.figure["layout"].get("height", 0) > TALL_CHART_PX else ""
+    legend = legend_entries(spec.figure)
     return (f'<figure class="dscp-chart{tall}" id="figure-{spec.chart_id}" aria-labelledby="title-{spec.chart_id}">'
             f'<h3 class="dscp-chart-title" id="title-{spec.chart_id}">{esc(spec.title)}</h3>'
-            f'{legend_html(spec.figure, spec.chart_id, spec.title)}'
+            f'{legend_html(legend, spec.chart_id, spec.title)}'
             f'<div class="dscp-plot" role="img" aria-label="{esc(spec.alt)}">'
-            f"{chart_div(spec.figure, spec.chart_id)}</div>{caption}{numbers_html(spec)}</figure>")
+            f"{chart_div(spec.figure, spec.chart_id, legend)}</div>{caption}{numbers_html(spec)}</figure>")
 
 
 def theme(report: PeriodReport, theme_id: str, commentary_dir: str) -> HTML:

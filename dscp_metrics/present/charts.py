@@ -28,7 +28,7 @@ from ..disclosure.decide import SUPPRESSED
 from ..report.series import SpcSeries
 from .format import NO_FIGURE, format_value
 from .labels import axis_title, cell_label
-from .legend import plotly_legend_room
+from .legend import LegendEntry, legend_entries, plotly_legend_room
 from .margins import with_margin_hint
 from .palette import (
     BAR, BAR_SECOND, DATA_LINE, FONT_FAMILY, GRID, LIMIT_LINE, MEAN_LINE, MUTED, POINT_STYLE, RAG_FILL,
@@ -249,15 +249,17 @@ def stacked_figure(sections: list[str], ratings: list[str], shares: dict[tuple[s
     return {"data": traces, "layout": layout}
 
 
-def chart_div(figure: dict, chart_id: str) -> str:
+def chart_div(figure: dict, chart_id: str, legend: list[LegendEntry] | None = None) -> str:
     """The figure as an HTML div (plotly.js is put once into the page by the pack's template), with the texts
     its margins must hold (`margins.with_margin_hint`), which the page fits before drawing. Its legend is not
-    plotly's: the page shows `legend.legend_html` of the same figure above it, and the chart is shorter by the
-    room plotly's legend would take (`legend.plotly_legend_room`), so its plot keeps its height."""
+    plotly's: the page shows the figure's `legend` entries (`legend.legend_entries`, worked out here when not
+    given) above it, and the chart is shorter by the room plotly's legend would take
+    (`legend.plotly_legend_room`), so its plot keeps its height."""
     import plotly.io as pio
 
+    legend = legend_entries(figure) if legend is None else legend
     drawn = with_margin_hint(figure)  # a copy of the layout: the figure keeps its legend
-    drawn["layout"].update(showlegend=False, height=figure["layout"]["height"] - plotly_legend_room(figure))
+    drawn["layout"].update(showlegend=False, height=figure["layout"]["height"] - plotly_legend_room(legend))
     return pio.to_html(drawn, include_plotlyjs=False, include_mathjax=False, full_html=False,
                        validate=False, div_id=f"chart-{chart_id}", config=PLOTLY_CONFIG,
                        default_height=f"{drawn['layout']['height']}px", default_width="100%")

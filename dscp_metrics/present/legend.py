@@ -68,14 +68,14 @@ def legend_entries(figure: dict) -> list[LegendEntry]:
     return entries
 
 
-def plotly_legend_room(figure: dict) -> int:
-    """About the height (px) plotly's own legend of `figure` takes above its plot in one of the pack's columns
+def plotly_legend_room(entries: list[LegendEntry]) -> int:
+    """About the height (px) plotly's own legend (its `entries`) takes above its plot in one of the pack's columns
     (`COLUMN_WIDTH`): its entries laid out in lines of that width, each entry a swatch and its name in 12 px
     type (`ENTRY_BASE` + `NAME_CHAR` per character), `LEGEND_LINE` per line and `LEGEND_GAP` below; 0 without
     a legend. The pack's chart is drawn that much shorter, its legend in the page above it: the plot keeps
     the height it had, and the page its length."""
     lines, used = 0, COLUMN_WIDTH
-    for entry in legend_entries(figure):
+    for entry in entries:
         width = ENTRY_BASE + NAME_CHAR * len(entry.name)
         if used + width > COLUMN_WIDTH and used:
             lines, used = lines + 1, 0
@@ -83,10 +83,9 @@ def plotly_legend_room(figure: dict) -> int:
     return lines * LEGEND_LINE + LEGEND_GAP if lines else 0
 
 
-def legend_html(figure: dict, chart_id: str, title: str) -> str:
-    """The legend of the chart `chart-{chart_id}` (titled `title`) as a list of toggle buttons; empty when it
-    has none."""
-    entries = legend_entries(figure)
+def legend_html(entries: list[LegendEntry], chart_id: str, title: str) -> str:
+    """The legend (its `entries`) of the chart `chart-{chart_id}`, titled `title`, as a list of toggle buttons;
+    empty when it has none."""
     if not entries:
         return ""
     items = "".join(
